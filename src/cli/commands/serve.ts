@@ -1,0 +1,53 @@
+import type { Command } from 'commander'
+import { serve } from '@hono/node-server'
+import { createContext, type Context } from '../../context.js'
+import { initStore } from '../../engine/setup/init-store.js'
+import { createApp } from '../../server/app.js'
+import { addStoreOptions, configFrom, type StoreFlags } from '../shared.js'
+
+interface ServeFlags extends StoreFlags {
+  port?: string
+  host?: string
+}
+
+/** Serves the API (and, later, the web app) until SIGINT/SIGTERM, then closes cleanly. */
+export async function serveUntilStopped(ctx: Context, host: string, port: number): Promise<void> {
+  const app = createApp(ctx)
+  await new Promise<void>((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
+      console.log(`Assay is serving ${ctx.database.location} at http://${host}:${info.port}/ (API under /v1, Ctrl-C to stop)`)
+    })
+    server.on('error', reject)
+    const stop = () => {
+      server.close(() => resolve())
+    }
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+  })
+}
+
+export function parsePort(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const port = Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer from 0 to 65535 (got ${value})`)
+  return port
+}
+
+export function registerServe(program: Command): void {
+  addStoreOptions(
+    program
+      .command('serve')
+      .description('serve the HTTP API over the store')
+      .option('--port <port>', 'port to listen on (default 8080, or ASSAY_PORT)')
+      .option('--host <host>', 'interface to listen on (default 127.0.0.1, or ASSAY_HOST)'),
+  ).action(async (flags: ServeFlags) => {
+    const config = configFrom(flags, { port: parsePort(flags.port) })
+    const ctx = await createContext(config)
+    try {
+      await initStore(ctx.database)
+      await serveUntilStopped(ctx, flags.host ?? config.host, config.port)
+    } finally {
+      await ctx.destroy()
+    }
+  })
+}

@@ -1,0 +1,80 @@
+/**
+ * The HTTP API: an app factory over the context. One `onError` turns AppErrors into
+ * `{ error: { code, message, details? } }` with the mapped status; anything else is logged with
+ * its stack and answered with a generic 500 (no stack trace, no SQL ever reaches a client).
+ */
+import { randomUUID } from 'node:crypto'
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { bodyLimit } from 'hono/body-limit'
+import type { Context } from '../context.js'
+import { AppError } from '../domain/errors.js'
+import { STATUS_BY_CODE, type ErrorBody } from './errors.js'
+import { registerSystemRoutes } from './routes/system/index.js'
+
+export interface AppEnv {
+  Variables: { requestId: string }
+}
+
+export type App = OpenAPIHono<AppEnv>
+
+/** Request bodies above this size are refused with 413 (ingest batches are split by clients). */
+export const MAX_BODY_BYTES = 64 * 1024 * 1024
+
+export function createApp(ctx: Context): App {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const body: ErrorBody = {
+          error: {
+            code: 'validation_failed',
+            message: 'the request is not valid',
+            details: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+          },
+        }
+        return c.json(body, 400)
+      }
+      return undefined
+    },
+  })
+
+  app.use('*', async (c, next) => {
+    c.set('requestId', c.req.header('x-request-id') ?? randomUUID())
+    await next()
+    c.header('x-request-id', c.get('requestId'))
+  })
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        c.json<ErrorBody>(
+          { error: { code: 'payload_too_large', message: `request body is larger than ${MAX_BODY_BYTES} bytes; split it` } },
+          413,
+        ),
+    }),
+  )
+
+  app.onError((error, c) => {
+    if (error instanceof AppError) {
+      const body: ErrorBody = { error: { code: error.code, message: error.message } }
+      if (error.details !== undefined && !(Array.isArray(error.details) && error.details.length === 0)) {
+        body.error.details = error.details
+      }
+      return c.json(body, STATUS_BY_CODE[error.code])
+    }
+    if (error instanceof SyntaxError) {
+      return c.json<ErrorBody>({ error: { code: 'validation_failed', message: `malformed JSON body: ${error.message}` } }, 400)
+    }
+    ctx.logger.error({ err: error, requestId: c.get('requestId') }, 'unhandled error')
+    return c.json<ErrorBody>(
+      { error: { code: 'internal', message: `internal error (request id ${c.get('requestId')})` } },
+      500,
+    )
+  })
+  app.notFound((c) => c.json<ErrorBody>({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404))
+
+  registerSystemRoutes(app, ctx)
+
+  app.doc('/v1/openapi.json', { openapi: '3.0.0', info: { title: 'Assay API', version: '0.1.0' } })
+  return app
+}
