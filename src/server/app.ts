@@ -8,11 +8,12 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
 import type { Context } from '../context.js'
 import { AppError } from '../domain/errors.js'
+import { authenticate, type AuthVariables } from './auth.js'
 import { STATUS_BY_CODE, type ErrorBody } from './errors.js'
 import { registerSystemRoutes } from './routes/system/index.js'
 
 export interface AppEnv {
-  Variables: { requestId: string }
+  Variables: { requestId: string } & AuthVariables
 }
 
 export type App = OpenAPIHono<AppEnv>
@@ -53,6 +54,8 @@ export function createApp(ctx: Context): App {
         ),
     }),
   )
+
+  app.use('/v1/*', authenticate(ctx))
 
   app.onError((error, c) => {
     if (error instanceof AppError) {

@@ -4,7 +4,9 @@
  */
 import type { Migration } from 'kysely'
 import * as createCore from './20261125T030000000Z-create-core.js'
+import * as createUsers from './20261125T030352866Z-create-users.js'
 
 export const MIGRATIONS: Record<string, Migration> = {
   '20261125T030000000Z-create-core': createCore,
+  '20261125T030352866Z-create-users': createUsers,
 }

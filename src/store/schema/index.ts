@@ -80,7 +80,31 @@ export interface DecisionHandleTimeBucketsTable extends RollupKey {
   count: number
 }
 
+export interface UsersTable {
+  userId: string
+  displayName: string
+  roles: string[]
+  regions: string[] | null
+  sites: string[] | null
+  passwordHash: string | null
+  createdAt: Generated<Date>
+  disabledAt: Timestamp | null
+}
+
+export interface ApiTokensTable {
+  tokenId: string
+  userId: string
+  name: string
+  tokenHash: string
+  createdAt: Generated<Date>
+  expiresAt: Timestamp | null
+  revokedAt: Timestamp | null
+  lastUsedAt: Timestamp | null
+}
+
 export interface Schema {
+  users: UsersTable
+  apiTokens: ApiTokensTable
   taxonomies: TaxonomiesTable
   decisions: DecisionsTable
   audits: AuditsTable

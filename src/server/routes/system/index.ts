@@ -3,6 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi'
 import type { Context } from '../../../context.js'
 import { getStatus } from '../../../engine/status/get-status.js'
 import type { App } from '../../app.js'
+import { requirePermission } from '../../auth.js'
 
 const statusRoute = createRoute({
   method: 'get',
@@ -30,5 +31,6 @@ const statusRoute = createRoute({
 
 export function registerSystemRoutes(app: App, ctx: Context): void {
   app.get('/v1/health', (c) => c.json({ ok: true }))
+  app.use('/v1/status', requirePermission('status:read'))
   app.openapi(statusRoute, async (c) => c.json(await getStatus(ctx.database), 200))
 }
