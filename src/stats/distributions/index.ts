@@ -1,0 +1,10 @@
+// Barrel for the distributions topic; each function lives in its own file.
+export { betaQuantile } from './beta-quantile.js'
+export { chiSquareCdf } from './chi-square-cdf.js'
+export { chiSquareSurvival } from './chi-square-survival.js'
+export { logGamma } from './log-gamma.js'
+export { normalCdf } from './normal-cdf.js'
+export { normalQuantile } from './normal-quantile.js'
+export { regularizedGammaP } from './regularized-gamma-p.js'
+export { regularizedGammaQ } from './regularized-gamma-q.js'
+export { regularizedIncompleteBeta } from './regularized-incomplete-beta.js'
