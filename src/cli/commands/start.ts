@@ -1,0 +1,123 @@
+import type { Command } from 'commander'
+import { createContext } from '../../context.js'
+import { NotFoundError, ValidationError, type FieldIssue } from '../../domain/errors.js'
+import { createToken, createUser } from '../../engine/access/tokens.js'
+import { runDemo } from '../../engine/demo/run-demo.js'
+import { initStore } from '../../engine/setup/init-store.js'
+import { getStatus } from '../../engine/status/get-status.js'
+import type { Database } from '../../store/db.js'
+import { addStoreOptions, configFrom, type StoreFlags } from '../shared.js'
+import { createDemoProgress, parseCount, printDemoSummary } from './demo.js'
+import { parsePort, serveUntilStopped } from './serve.js'
+
+interface StartFlags extends StoreFlags {
+  port?: string
+  host?: string
+  decisions: string
+}
+
+/** Size of the demo `npm start` creates on an empty store: well under a minute on PGlite. */
+export const START_DEMO_DECISIONS = 200_000
+
+const TOKEN_HOURS = 24
+
+/**
+ * `assay start` (what `npm start` runs): an empty store gets the demo organisation; then a fresh
+ * 24-hour API token for `admin` is printed with a curl line, and the API is served.
+ */
+export function registerStart(program: Command): void {
+  addStoreOptions(
+    program
+      .command('start')
+      .description(
+        'the main job: create the demo organisation if the store is empty, print an admin API token, and serve',
+      )
+      .option('--port <port>', 'port to listen on (default 8080, or ASSAY_PORT)')
+      .option('--host <host>', 'interface to listen on (default 127.0.0.1, or ASSAY_HOST)')
+      .option(
+        '--decisions <n>',
+        'size of the demo created on an empty store',
+        String(START_DEMO_DECISIONS),
+      ),
+  ).action(async (flags: StartFlags) => {
+    const issues: FieldIssue[] = []
+    const decisions = parseCount('--decisions', flags.decisions, 1, 100_000_000, issues)
+    if (issues.length > 0) throw new ValidationError('invalid start options', issues)
+    const config = configFrom(flags, { port: parsePort(flags.port) })
+    const host = flags.host ?? config.host
+    const ctx = await createContext(config)
+    try {
+      await initStore(ctx.database)
+      const status = await getStatus(ctx.database)
+      let createdDemo = false
+      if (status.decisions === 0) {
+        console.log(
+          `${ctx.database.location} has no decisions: creating the demo organisation (${decisions.toLocaleString('en-US')} decisions)…`,
+        )
+        const progress = createDemoProgress()
+        try {
+          printDemoSummary(
+            await runDemo(ctx.database, {
+              decisions,
+              force: true,
+              onProgress: progress.onProgress,
+            }),
+          )
+        } finally {
+          progress.stop()
+        }
+        createdDemo = true
+      } else {
+        const n = (v: number) => v.toLocaleString('en-US')
+        console.log(
+          `${ctx.database.location}: ${n(status.decisions)} decisions, ${n(status.audits)} audits`,
+        )
+      }
+      const expiresAt = new Date(ctx.clock.now().getTime() + TOKEN_HOURS * 3_600_000)
+      // An admin user is created on the embedded store (the demo's home) but never on a server store.
+      const token = await createAdminToken(
+        ctx.database,
+        expiresAt,
+        createdDemo || ctx.database.kind === 'embedded',
+      )
+      if (token === undefined) {
+        console.log(
+          'this store has no user "admin", so no API token was printed; create users and tokens with the admin commands',
+        )
+      } else {
+        const url = `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`
+        console.log(
+          `API token for admin (valid ${TOKEN_HOURS} h, until ${expiresAt.toISOString()}):`,
+        )
+        console.log(`  ${token}`)
+        console.log('try it:')
+        console.log(`  curl -H "Authorization: Bearer ${token}" ${url}/v1/status`)
+      }
+      await serveUntilStopped(ctx, host, config.port)
+    } finally {
+      await ctx.destroy()
+    }
+  })
+}
+
+/** A fresh token for `admin`, creating the user first when allowed; undefined when there is none. */
+async function createAdminToken(
+  database: Database,
+  expiresAt: Date,
+  mayCreateUser: boolean,
+): Promise<string | undefined> {
+  const mint = async () =>
+    (await createToken(database, { userId: 'admin', name: 'assay start', expiresAt })).token
+  try {
+    return await mint()
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error
+  }
+  if (!mayCreateUser) return undefined
+  await createUser(
+    database,
+    { userId: 'admin', displayName: 'Demo administrator', roles: ['admin'] },
+    'start',
+  )
+  return mint()
+}

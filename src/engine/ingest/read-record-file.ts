@@ -1,0 +1,181 @@
+/**
+ * Opens a record file for ingest: CSV or NDJSON (a `.json` file may also hold one JSON array),
+ * plain or gzip. The format comes from the extension (.csv, .ndjson, .jsonl, .json, each with an
+ * optional .gz) or, failing that, from the content: gzip magic bytes, then the first character.
+ * Rows come out in groups (one per chunk read) so the hot loop avoids a promise per row.
+ */
+import { createReadStream } from 'node:fs'
+import { open, stat } from 'node:fs/promises'
+import { createInterface } from 'node:readline'
+import { Readable } from 'node:stream'
+import { createGunzip } from 'node:zlib'
+import { CsvRecordParser } from './csv-record-parser.js'
+import { MalformedRow, type IncomingRow } from './incoming-row.js'
+
+export type RecordFileFormat = 'csv' | 'ndjson' | 'json'
+
+export interface RecordFile {
+  format: RecordFileFormat
+  compressed: boolean
+  /** Size on disk (compressed size for .gz). */
+  size: number
+  /** Bytes read from disk so far. */
+  bytesRead(): number
+  rows: AsyncIterable<readonly IncomingRow[]>
+}
+
+const READ_CHUNK = 1 << 20
+
+function formatFromName(path: string): {
+  format: RecordFileFormat | undefined
+  compressed: boolean
+} {
+  const lower = path.toLowerCase()
+  const compressed = lower.endsWith('.gz')
+  const name = compressed ? lower.slice(0, -3) : lower
+  const format = name.endsWith('.csv')
+    ? 'csv'
+    : name.endsWith('.ndjson') || name.endsWith('.jsonl')
+      ? 'ndjson'
+      : name.endsWith('.json')
+        ? 'json'
+        : undefined
+  return { format, compressed }
+}
+
+async function hasGzipMagic(path: string): Promise<boolean> {
+  const handle = await open(path, 'r')
+  try {
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(2), 0, 2, 0)
+    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b
+  } finally {
+    await handle.close()
+  }
+}
+
+/** Text chunks of the file, with the first one available for sniffing. */
+async function openText(
+  path: string,
+  gzip: boolean,
+): Promise<{ first: string; rest: AsyncIterator<string>; bytesRead: () => number }> {
+  const file = createReadStream(path, { highWaterMark: READ_CHUNK })
+  const stream: Readable = gzip ? file.pipe(createGunzip({ chunkSize: READ_CHUNK })) : file
+  if (gzip) file.on('error', (error) => stream.destroy(error))
+  stream.setEncoding('utf8')
+  const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<string>
+  const head = await iterator.next()
+  return {
+    first: head.done === true ? '' : head.value,
+    rest: iterator,
+    bytesRead: () => file.bytesRead,
+  }
+}
+
+async function* chunksOf(first: string, rest: AsyncIterator<string>): AsyncGenerator<string> {
+  if (first.length > 0) yield first
+  for (;;) {
+    const next = await rest.next()
+    if (next.done === true) return
+    yield next.value
+  }
+}
+
+async function* csvRows(
+  source: string,
+  chunks: AsyncIterable<string>,
+): AsyncGenerator<readonly IncomingRow[]> {
+  const parser = new CsvRecordParser(source)
+  for await (const chunk of chunks) {
+    const out: IncomingRow[] = []
+    parser.push(chunk, false, out)
+    if (out.length > 0) yield out
+  }
+  const out: IncomingRow[] = []
+  parser.push('', true, out)
+  if (out.length > 0) yield out
+}
+
+/** Parses one NDJSON line; a line that is not JSON becomes a MalformedRow. */
+export function parseJsonLine(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    return new MalformedRow([
+      { path: '', message: `is not valid JSON (${(error as Error).message})` },
+    ])
+  }
+}
+
+async function* ndjsonRows(
+  source: string,
+  chunks: AsyncIterable<string>,
+): AsyncGenerator<readonly IncomingRow[]> {
+  const lines = createInterface({ input: Readable.from(chunks), crlfDelay: Infinity })
+  let line = 0
+  let out: IncomingRow[] = []
+  for await (const text of lines) {
+    line += 1
+    const trimmed = line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+    if (trimmed.trim() === '') continue
+    out.push({ source, line, raw: parseJsonLine(trimmed) })
+    if (out.length >= 1000) {
+      yield out
+      out = []
+    }
+  }
+  if (out.length > 0) yield out
+}
+
+/** A `.json` file holding one array: read whole (not streamed), rows numbered by index + 1. */
+async function* jsonArrayRows(
+  source: string,
+  chunks: AsyncIterable<string>,
+): AsyncGenerator<readonly IncomingRow[]> {
+  let text = ''
+  for await (const chunk of chunks) text += chunk
+  const value = parseJsonLine(text)
+  if (value instanceof MalformedRow || !Array.isArray(value)) {
+    yield [
+      {
+        source,
+        line: 1,
+        raw:
+          value instanceof MalformedRow
+            ? value
+            : new MalformedRow([{ path: '', message: 'must be a JSON array of records' }]),
+      },
+    ]
+    return
+  }
+  yield value.map((raw, index) => ({ source, line: index + 1, raw }))
+}
+
+export async function openRecordFile(path: string): Promise<RecordFile> {
+  const { size } = await stat(path)
+  const named = formatFromName(path)
+  const compressed = named.compressed || (await hasGzipMagic(path))
+  const text = await openText(path, compressed)
+  const firstChar = text.first
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .charAt(0)
+  const format: RecordFileFormat =
+    named.format === 'json' || named.format === undefined
+      ? firstChar === '['
+        ? 'json'
+        : firstChar === '{'
+          ? 'ndjson'
+          : named.format === 'json'
+            ? 'ndjson'
+            : 'csv'
+      : named.format
+  const source = path
+  const chunks = chunksOf(text.first, text.rest)
+  const rows =
+    format === 'csv'
+      ? csvRows(source, chunks)
+      : format === 'ndjson'
+        ? ndjsonRows(source, chunks)
+        : jsonArrayRows(source, chunks)
+  return { format, compressed, size, bytesRead: text.bytesRead, rows }
+}

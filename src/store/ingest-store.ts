@@ -1,0 +1,253 @@
+/**
+ * SQL for bulk ingest over one raw connection: COPY batches into decisions, audits and ratings,
+ * idempotently, and the decision volume roll-ups. The engine owns batching and transactions'
+ * boundaries; every function here runs inside the transaction the caller opened.
+ *
+ * Cost: a decision batch is one COPY (fast path) or COPY into a temp table plus one
+ * INSERT … ON CONFLICT DO NOTHING (when the batch holds already-stored ids), then one upsert per
+ * roll-up table with rows sorted by key, so that concurrent ingest workers lock roll-up rows in
+ * the same order and cannot deadlock.
+ */
+import type { RawConnection } from './db.js'
+
+export const DECISION_COPY_COLUMNS = [
+  'decision_id',
+  'content_id',
+  'content_type',
+  'decided_at',
+  'region',
+  'language',
+  'queue',
+  'site',
+  'actor_type',
+  'actor_id',
+  'policy',
+  'action',
+  'score',
+  'handle_time_ms',
+  'policy_version',
+  'attributes',
+] as const
+
+export const AUDIT_COPY_COLUMNS = [
+  'audit_id',
+  'decision_id',
+  'auditor_id',
+  'audited_at',
+  'policy',
+  'action',
+  'severity',
+  'root_cause',
+  'kind',
+  'inclusion_probability',
+  'comment',
+  'attributes',
+  'outcome',
+  'taxonomy_version',
+  'source',
+] as const
+
+export const RATING_COPY_COLUMNS = [
+  'session_id',
+  'item_id',
+  'rater_id',
+  'label',
+  'rated_at',
+] as const
+
+const UNIQUE_VIOLATION = '23505'
+
+export async function beginBatch(connection: RawConnection): Promise<void> {
+  await connection.query('begin')
+}
+
+export async function commitBatch(connection: RawConnection): Promise<void> {
+  await connection.query('commit')
+}
+
+/** Rolls back after a failure; a second failure (connection gone) is not the interesting one. */
+export async function rollbackBatch(connection: RawConnection): Promise<void> {
+  await connection.query('rollback').catch(() => undefined)
+}
+
+/**
+ * Copies a batch straight into `decisions`. Returns false, with the table unchanged, when some
+ * decision_id is already stored (the caller then takes `insertDecisionsIgnoringDuplicates`).
+ */
+export async function copyNewDecisions(
+  connection: RawConnection,
+  copyText: string,
+): Promise<boolean> {
+  await connection.query('savepoint assay_ingest_fast')
+  try {
+    await connection.copyFrom('decisions', DECISION_COPY_COLUMNS, copyText)
+  } catch (error) {
+    if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error
+    await connection.query('rollback to savepoint assay_ingest_fast')
+    return false
+  }
+  await connection.query('release savepoint assay_ingest_fast')
+  return true
+}
+
+async function copyThroughStaging(
+  connection: RawConnection,
+  table: 'decisions' | 'audits' | 'ratings',
+  columns: readonly string[],
+  copyText: string,
+  conflict: string,
+  returning: string,
+): Promise<Record<string, string>[]> {
+  const staging = `assay_ingest_${table}`
+  // A temp table per session, emptied by every commit; no indexes or constraints besides NOT NULL.
+  await connection.query(
+    `create temp table if not exists ${staging} (like ${table}) on commit delete rows`,
+  )
+  await connection.copyFrom(staging, columns, copyText)
+  const list = columns.join(', ')
+  const result = await connection.query<Record<string, string>>(
+    `insert into ${table} (${list}) select ${list} from ${staging} on conflict ${conflict} do nothing returning ${returning}`,
+  )
+  return result.rows
+}
+
+/** The slow path: inserts the batch's new decisions only; returns the ids actually inserted. */
+export async function insertDecisionsIgnoringDuplicates(
+  connection: RawConnection,
+  copyText: string,
+): Promise<string[]> {
+  const rows = await copyThroughStaging(
+    connection,
+    'decisions',
+    DECISION_COPY_COLUMNS,
+    copyText,
+    '(decision_id)',
+    'decision_id',
+  )
+  return rows.map((r) => r.decision_id as string)
+}
+
+/** Inserts audits, skipping stored audit_ids; returns how many were inserted. */
+export async function insertAuditsIgnoringDuplicates(
+  connection: RawConnection,
+  copyText: string,
+): Promise<number> {
+  const rows = await copyThroughStaging(
+    connection,
+    'audits',
+    AUDIT_COPY_COLUMNS,
+    copyText,
+    '(audit_id)',
+    '1 as one',
+  )
+  return rows.length
+}
+
+/** Inserts ratings, skipping stored (session, item, rater) keys; returns how many were inserted. */
+export async function insertRatingsIgnoringDuplicates(
+  connection: RawConnection,
+  copyText: string,
+): Promise<number> {
+  const rows = await copyThroughStaging(
+    connection,
+    'ratings',
+    RATING_COPY_COLUMNS,
+    copyText,
+    '(session_id, item_id, rater_id)',
+    '1 as one',
+  )
+  return rows.length
+}
+
+export interface StoredDecisionJudgement {
+  decisionId: string
+  actorId: string
+  policy: string
+  action: string
+}
+
+/** The stored decisions among `ids`, for audit checks (existence, self-audit, outcome). */
+export async function findDecisionJudgements(
+  connection: RawConnection,
+  ids: readonly string[],
+): Promise<Map<string, StoredDecisionJudgement>> {
+  const found = new Map<string, StoredDecisionJudgement>()
+  if (ids.length === 0) return found
+  const result = await connection.query<{
+    decision_id: string
+    actor_id: string
+    policy: string
+    action: string
+  }>(
+    'select decision_id, actor_id, policy, action from decisions where decision_id = any($1::text[])',
+    [ids],
+  )
+  for (const r of result.rows) {
+    found.set(r.decision_id, {
+      decisionId: r.decision_id,
+      actorId: r.actor_id,
+      policy: r.policy,
+      action: r.action,
+    })
+  }
+  return found
+}
+
+/** Roll-up key columns in order: day, region, queue, site ('' for none), actor_type, policy, action. */
+export type RollupKeyColumns = [
+  string[],
+  string[],
+  string[],
+  string[],
+  string[],
+  string[],
+  string[],
+]
+
+export interface VolumeRollupRows {
+  keys: RollupKeyColumns
+  decisions: number[]
+  handleTimeCount: number[]
+  handleTimeTotalMs: number[]
+}
+
+export interface BucketRollupRows {
+  keys: RollupKeyColumns
+  bucket: number[]
+  count: number[]
+}
+
+const KEY_COLUMNS = 'day, region, queue, site, actor_type, policy, action'
+const KEY_ARRAYS =
+  '$1::date[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]'
+
+/** Adds to `decision_volume_daily`; rows must be sorted by key (deadlock avoidance). */
+export async function addVolumeRollups(
+  connection: RawConnection,
+  rows: VolumeRollupRows,
+): Promise<void> {
+  if (rows.decisions.length === 0) return
+  await connection.query(
+    `insert into decision_volume_daily (${KEY_COLUMNS}, decisions, handle_time_count, handle_time_total_ms)
+     select * from unnest(${KEY_ARRAYS}, $8::bigint[], $9::bigint[], $10::bigint[])
+     on conflict (${KEY_COLUMNS}) do update set
+       decisions = decision_volume_daily.decisions + excluded.decisions,
+       handle_time_count = decision_volume_daily.handle_time_count + excluded.handle_time_count,
+       handle_time_total_ms = decision_volume_daily.handle_time_total_ms + excluded.handle_time_total_ms`,
+    [...rows.keys, rows.decisions, rows.handleTimeCount, rows.handleTimeTotalMs],
+  )
+}
+
+/** Adds to `decision_handle_time_buckets`; rows must be sorted by key then bucket. */
+export async function addHandleTimeBuckets(
+  connection: RawConnection,
+  rows: BucketRollupRows,
+): Promise<void> {
+  if (rows.count.length === 0) return
+  await connection.query(
+    `insert into decision_handle_time_buckets (${KEY_COLUMNS}, bucket, count)
+     select * from unnest(${KEY_ARRAYS}, $8::integer[], $9::bigint[])
+     on conflict (${KEY_COLUMNS}, bucket) do update set count = decision_handle_time_buckets.count + excluded.count`,
+    [...rows.keys, rows.bucket, rows.count],
+  )
+}

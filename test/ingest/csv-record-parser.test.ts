@@ -1,0 +1,86 @@
+import { parse } from 'csv-parse/sync'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { CsvRecordParser } from '../../src/engine/ingest/csv-record-parser.js'
+import { MalformedRow, type IncomingRow } from '../../src/engine/ingest/incoming-row.js'
+
+function parseInChunks(text: string, cuts: number[]): IncomingRow[] {
+  const parser = new CsvRecordParser('t.csv')
+  const out: IncomingRow[] = []
+  let from = 0
+  for (const cut of [...new Set(cuts.map((c) => Math.min(c, text.length)))].sort((a, b) => a - b)) {
+    parser.push(text.slice(from, cut), false, out)
+    from = cut
+  }
+  parser.push(text.slice(from), true, out)
+  return out
+}
+
+const cell = fc.oneof(
+  fc.string({ maxLength: 6 }),
+  fc.constantFrom('', '"', '""', ',', '\n', '\r\n', 'a,b', 'say "hi"', ' padded ', 'ünï✓', 'x\ny'),
+)
+const quote = (v: string) => (/[",\n\r]/.test(v) || v === '' ? `"${v.replace(/"/g, '""')}"` : v)
+
+describe('CsvRecordParser', () => {
+  it('reads what csv-parse reads (columns: true, bom: true), at any chunk boundary, with line numbers', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 2, max: 5 })
+          .chain((width) =>
+            fc.tuple(
+              fc.uniqueArray(fc.stringMatching(/^[a-z_]{1,6}$/), {
+                minLength: width,
+                maxLength: width,
+              }),
+              fc.array(fc.array(cell, { minLength: width, maxLength: width }), { maxLength: 8 }),
+              fc.constantFrom('\n', '\r\n'),
+              fc.boolean(),
+              fc.boolean(),
+              fc.array(fc.nat(200), { maxLength: 6 }),
+            ),
+          ),
+        ([header, rows, eol, bom, trailingEol, cuts]) => {
+          const lines = [header.join(','), ...rows.map((r) => r.map(quote).join(','))]
+          const text = `${bom ? '\uFEFF' : ''}${lines.join(eol)}${trailingEol ? eol : ''}`
+          const expected = parse(text, { columns: true, bom: true }) as Record<string, string>[]
+          const got = parseInChunks(text, cuts)
+          expect(got.map((r) => r.raw)).toEqual(expected)
+          let line = 2
+          const expectedLines = rows.map((r) => {
+            const at = line
+            line += 1 + r.map(quote).join(',').split('\n').length - 1
+            return at
+          })
+          expect(got.map((r) => r.line)).toEqual(expectedLines)
+        },
+      ),
+      { numRuns: 400 },
+    )
+  })
+
+  it('turns a malformed record into a MalformedRow and carries on with the next line', () => {
+    const text = 'a,b\n1,2\n3,"x"y\n4,5"\n6\n7,8,9\n"unclosed,10\n11,12\n'
+    const rows = parseInChunks(text, [5, 13])
+    expect(
+      rows.map((r) => [r.line, r.raw instanceof MalformedRow ? r.raw.issues[0]?.message : r.raw]),
+    ).toEqual([
+      [2, { a: '1', b: '2' }],
+      [3, expect.stringMatching(/after a closing quote/)],
+      [4, expect.stringMatching(/quote inside an unquoted field/)],
+      [5, 'has 1 fields but the header has 2'],
+      [6, 'has 3 fields but the header has 2'],
+      [7, expect.stringMatching(/never closed|fields/)],
+      [8, { a: '11', b: '12' }],
+    ])
+  })
+
+  it('skips empty lines and refuses a header that names a column twice', () => {
+    expect(parseInChunks('a,b\n\n1,2\n\r\n3,4', []).map((r) => [r.line, r.raw])).toEqual([
+      [3, { a: '1', b: '2' }],
+      [5, { a: '3', b: '4' }],
+    ])
+    expect(() => parseInChunks('a,a\n1,2\n', [])).toThrow(/names the column "a" twice/)
+  })
+})
