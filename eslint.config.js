@@ -32,7 +32,37 @@ export default tseslint.config(
     },
   },
   {
+    // The web app runs in the browser and shares only types with the server (STYLE.md §2).
+    files: ['web/src/**/*.{ts,tsx}'],
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        navigator: 'readonly',
+        sessionStorage: 'readonly',
+        localStorage: 'readonly',
+        HTMLElement: 'readonly',
+        HTMLDivElement: 'readonly',
+        KeyboardEvent: 'readonly',
+        ResizeObserver: 'readonly',
+        URLSearchParams: 'readonly',
+        Response: 'readonly',
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/src/**'], message: 'web/ imports only types from src/ (import type)', allowTypeImports: true }] },
+      ],
+    },
+  },
+  {
     files: ['**/*.config.{js,ts}', 'eslint.config.js', 'web/vite.config.ts'],
     rules: { 'import-x/no-default-export': 'off' },
+  },
+  {
+    // import-x's legacy resolver cannot load for this file (vite's exports map); it has no local imports to cycle.
+    files: ['web/vite.config.ts'],
+    rules: { 'import-x/no-cycle': 'off' },
   },
 )

@@ -2,7 +2,15 @@
  * Roles, permissions and the principal a request acts as. The one place where permission
  * rules live: routes declare the permission they need; this table says who has it.
  */
-export const ROLES = ['admin', 'quality_lead', 'auditor', 'arbitrator', 'moderator', 'viewer', 'ingest'] as const
+export const ROLES = [
+  'admin',
+  'quality_lead',
+  'auditor',
+  'arbitrator',
+  'moderator',
+  'viewer',
+  'ingest',
+] as const
 export type Role = (typeof ROLES)[number]
 
 export const PERMISSIONS = [
@@ -25,10 +33,14 @@ export const PERMISSIONS = [
   'reports:read',
   'targets:write',
   'users:admin',
+  'alerts:read',
+  'alerts:write',
+  'monitors:write',
+  'actions:write',
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
-const READ: Permission[] = ['status:read', 'metrics:read', 'reports:read', 'plans:read']
+const READ: Permission[] = ['status:read', 'metrics:read', 'reports:read', 'plans:read', 'alerts:read']
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
@@ -41,6 +53,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'tasks:assign',
     'feedback:read-all',
     'targets:write',
+    'alerts:write',
+    'monitors:write',
+    'actions:write',
   ],
   auditor: ['status:read', 'tasks:work'],
   arbitrator: ['status:read', 'disputes:settle', 'metrics:read'],
@@ -55,8 +70,23 @@ export interface Principal {
   /** When set, the principal sees only these regions / sites; null means every one. */
   regions: readonly string[] | null
   sites: readonly string[] | null
+  /**
+   * A scoped API token's permissions: when set, the principal holds only those of its roles'
+   * permissions that are also listed here (user's ∩ token's). Absent or null: all of the roles'.
+   */
+  permissions?: readonly Permission[] | null
 }
 
 export function hasPermission(principal: Principal, permission: Permission): boolean {
+  if (principal.permissions != null && !principal.permissions.includes(permission)) return false
   return principal.roles.some((role) => ROLE_PERMISSIONS[role].includes(permission))
+}
+
+/** Every permission the principal holds, in the order of PERMISSIONS. */
+export function effectivePermissions(principal: Principal): Permission[] {
+  return PERMISSIONS.filter((permission) => hasPermission(principal, permission))
+}
+
+export function isPermission(value: string): value is Permission {
+  return (PERMISSIONS as readonly string[]).includes(value)
 }

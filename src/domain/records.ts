@@ -20,7 +20,10 @@ const optionalText = (max = 256) =>
 export const timestampSchema = z
   .string()
   .trim()
-  .regex(TIMESTAMP_PATTERN, 'must be an ISO-8601 timestamp with an offset, e.g. 2026-03-01T12:00:00Z')
+  .regex(TIMESTAMP_PATTERN, {
+    message: 'must be an ISO-8601 timestamp with an offset, e.g. 2026-03-01T12:00:00Z',
+    abort: true,
+  })
   .refine((v) => !Number.isNaN(Date.parse(v)), 'is not a real date and time')
 
 const optionalTimestamp = z.preprocess(

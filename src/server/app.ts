@@ -6,11 +6,27 @@
 import { randomUUID } from 'node:crypto'
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
 import type { Context } from '../context.js'
 import { AppError } from '../domain/errors.js'
-import { authenticate, type AuthVariables } from './auth.js'
+import {
+  authenticate,
+  DEFAULT_SECURITY_OPTIONS,
+  ingestKey,
+  type AuthVariables,
+  type SecurityOptions,
+} from './auth.js'
 import { STATUS_BY_CODE, type ErrorBody } from './errors.js'
+import { serveWebApp } from './static.js'
+import { rateLimit, TokenBucketLimiter } from './rate-limit.js'
+import { registerIngestRoutes } from './routes/ingest/index.js'
+import { registerMonitoringRoutes } from './routes/monitors/index.js'
+import { registerQualityRoutes } from './routes/reports/index.js'
+import { registerSessionRoutes } from './routes/session/index.js'
 import { registerSystemRoutes } from './routes/system/index.js'
+import { registerTokenRoutes } from './routes/tokens/index.js'
+import { registerUserRoutes } from './routes/users/index.js'
+import { registerWorkflowRoutes } from './routes/tasks/workflow-routes.js'
 
 export interface AppEnv {
   Variables: { requestId: string } & AuthVariables
@@ -21,7 +37,13 @@ export type App = OpenAPIHono<AppEnv>
 /** Request bodies above this size are refused with 413 (ingest batches are split by clients). */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024
 
-export function createApp(ctx: Context): App {
+export interface AppOptions {
+  /** Session lifetime and rate limits; defaults in DEFAULT_SECURITY_OPTIONS. */
+  security?: Partial<SecurityOptions>
+}
+
+export function createApp(ctx: Context, options: AppOptions = {}): App {
+  const security: SecurityOptions = { ...DEFAULT_SECURITY_OPTIONS, ...options.security }
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (!result.success) {
@@ -29,7 +51,10 @@ export function createApp(ctx: Context): App {
           error: {
             code: 'validation_failed',
             message: 'the request is not valid',
-            details: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+            details: result.error.issues.map((i) => ({
+              path: i.path.join('.'),
+              message: i.message,
+            })),
           },
         }
         return c.json(body, 400)
@@ -49,24 +74,53 @@ export function createApp(ctx: Context): App {
       maxSize: MAX_BODY_BYTES,
       onError: (c) =>
         c.json<ErrorBody>(
-          { error: { code: 'payload_too_large', message: `request body is larger than ${MAX_BODY_BYTES} bytes; split it` } },
+          {
+            error: {
+              code: 'payload_too_large',
+              message: `request body is larger than ${MAX_BODY_BYTES} bytes; split it`,
+            },
+          },
           413,
         ),
     }),
   )
 
   app.use('/v1/*', authenticate(ctx))
+  if (security.ingestRateLimit !== null) {
+    const ingestLimiter = new TokenBucketLimiter(security.ingestRateLimit, () =>
+      ctx.clock.now().getTime(),
+    )
+    app.use('/v1/*', rateLimit(ingestLimiter, ingestKey, 'ingest requests for this API token'))
+  }
 
   app.onError((error, c) => {
     if (error instanceof AppError) {
       const body: ErrorBody = { error: { code: error.code, message: error.message } }
-      if (error.details !== undefined && !(Array.isArray(error.details) && error.details.length === 0)) {
+      if (
+        error.details !== undefined &&
+        !(Array.isArray(error.details) && error.details.length === 0)
+      ) {
         body.error.details = error.details
       }
       return c.json(body, STATUS_BY_CODE[error.code])
     }
+    // zod-openapi's media-type gate for a required body: the one HTTPException routes raise.
+    if (error instanceof HTTPException && error.status === 415) {
+      return c.json<ErrorBody>(
+        {
+          error: {
+            code: 'validation_failed',
+            message: `unsupported content type ${JSON.stringify(c.req.header('content-type') ?? '')}: send application/json`,
+          },
+        },
+        400,
+      )
+    }
     if (error instanceof SyntaxError) {
-      return c.json<ErrorBody>({ error: { code: 'validation_failed', message: `malformed JSON body: ${error.message}` } }, 400)
+      return c.json<ErrorBody>(
+        { error: { code: 'validation_failed', message: `malformed JSON body: ${error.message}` } },
+        400,
+      )
     }
     ctx.logger.error({ err: error, requestId: c.get('requestId') }, 'unhandled error')
     return c.json<ErrorBody>(
@@ -74,10 +128,24 @@ export function createApp(ctx: Context): App {
       500,
     )
   })
-  app.notFound((c) => c.json<ErrorBody>({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404))
+  app.notFound((c) =>
+    c.json<ErrorBody>(
+      { error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } },
+      404,
+    ),
+  )
 
   registerSystemRoutes(app, ctx)
+  registerSessionRoutes(app, ctx, security)
+  registerTokenRoutes(app, ctx)
+  registerUserRoutes(app, ctx)
+  registerIngestRoutes(app, ctx)
+  registerWorkflowRoutes(app, ctx)
+  registerQualityRoutes(app, ctx)
+  registerMonitoringRoutes(app, ctx)
 
   app.doc('/v1/openapi.json', { openapi: '3.0.0', info: { title: 'Assay API', version: '0.1.0' } })
+  // The web app, after every /v1 route: it never answers /v1 paths (src/server/static.ts).
+  app.use('*', serveWebApp())
   return app
 }

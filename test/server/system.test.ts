@@ -59,8 +59,8 @@ describeEachBackend('system routes', (get, backend) => {
     expect((await a.request('/v1/status', { headers: { authorization: `Bearer ${expired.token}` } })).status).toBe(401)
   })
 
-  it('answers an unknown route with a not_found error body', async () => {
-    const res = await (await app()).request('/nope')
+  it('answers an unknown API route with a not_found error body', async () => {
+    const res = await (await app()).request('/v1/nope', { headers: await authHeaders(get().database, 'viewer') })
     expect(res.status).toBe(404)
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found')
   })

@@ -2,12 +2,14 @@ import type { Command } from 'commander'
 import { serve } from '@hono/node-server'
 import { createContext, type Context } from '../../context.js'
 import { initStore } from '../../engine/setup/init-store.js'
+import { startMonitorSchedule } from '../../engine/monitoring/schedule.js'
 import { createApp } from '../../server/app.js'
 import { addStoreOptions, configFrom, type StoreFlags } from '../shared.js'
 
 interface ServeFlags extends StoreFlags {
   port?: string
   host?: string
+  monitorInterval?: string
 }
 
 /** Serves the API (and, later, the web app) until SIGINT/SIGTERM, then closes cleanly. */
@@ -39,14 +41,20 @@ export function registerServe(program: Command): void {
       .command('serve')
       .description('serve the HTTP API over the store')
       .option('--port <port>', 'port to listen on (default 8080, or ASSAY_PORT)')
-      .option('--host <host>', 'interface to listen on (default 127.0.0.1, or ASSAY_HOST)'),
+      .option('--host <host>', 'interface to listen on (default 127.0.0.1, or ASSAY_HOST)')
+      .option('--monitor-interval <minutes>', 'run the monitors every N minutes while serving (default 15; 0: off)', '15'),
   ).action(async (flags: ServeFlags) => {
     const config = configFrom(flags, { port: parsePort(flags.port) })
+    const minutes = Number(flags.monitorInterval ?? '15')
+    if (!(Number.isFinite(minutes) && minutes >= 0)) throw new Error(`--monitor-interval must be a number of minutes ≥ 0 (got ${flags.monitorInterval})`)
     const ctx = await createContext(config)
+    let schedule: ReturnType<typeof startMonitorSchedule> | undefined
     try {
       await initStore(ctx.database)
+      if (minutes > 0) schedule = startMonitorSchedule(ctx, { intervalMs: minutes * 60_000 })
       await serveUntilStopped(ctx, flags.host ?? config.host, config.port)
     } finally {
+      await schedule?.stop()
       await ctx.destroy()
     }
   })

@@ -1,64 +1,179 @@
 /**
- * Users and API tokens. A token is `assay_` + 32 random bytes (base64url), shown once and stored
- * as its SHA-256 hash: tokens are high-entropy, so a fast hash is enough (passwords use argon2).
+ * API tokens. A token is `assay_` + 32 random bytes (base64url), shown once and stored as its
+ * SHA-256 hash: tokens are high-entropy, so a fast hash is enough (passwords use argon2id). A
+ * token may be scoped to a subset of its user's permissions, and may expire.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { ROLES, type Principal, type Role } from '../../domain/access.js'
-import { ValidationError } from '../../domain/errors.js'
+import {
+  effectivePermissions,
+  isPermission,
+  type Permission,
+  type Principal,
+} from '../../domain/access.js'
+import { NotFoundError, ValidationError, type FieldIssue } from '../../domain/errors.js'
 import type { Database } from '../../store/db.js'
-import { findPrincipalByTokenHash, getUser, insertToken, insertUser } from '../../store/user-store.js'
+import {
+  findToken,
+  findTokenPrincipal,
+  getUser,
+  insertToken,
+  listTokens,
+  revokeToken,
+  type TokenRow,
+} from '../../store/user-store.js'
+import { recordEvent } from '../trail/record-event.js'
+
+export { createUser } from './users.js'
+export type { TokenRow }
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex')
 }
 
-const USER_ID = /^[A-Za-z0-9_.@-]{1,128}$/
-
-export async function createUser(
-  database: Database,
-  input: { userId: string; displayName?: string; roles: string[]; regions?: string[] | null; sites?: string[] | null },
-): Promise<void> {
-  const issues = []
-  if (!USER_ID.test(input.userId)) issues.push({ path: 'userId', message: 'must be 1–128 letters, digits or _ . @ -' })
-  if (input.roles.length === 0) issues.push({ path: 'roles', message: `must list at least one of ${ROLES.join(', ')}` })
-  for (const role of input.roles) {
-    if (!(ROLES as readonly string[]).includes(role)) issues.push({ path: 'roles', message: `unknown role ${role}; roles are ${ROLES.join(', ')}` })
-  }
-  if (issues.length > 0) throw new ValidationError('invalid user', issues)
-  await insertUser(database.db, {
-    userId: input.userId,
-    displayName: input.displayName ?? input.userId,
-    roles: input.roles as Role[],
-    regions: input.regions ?? null,
-    sites: input.sites ?? null,
-  })
-}
-
 export interface CreatedToken {
   tokenId: string
+  /** The secret; shown once, never stored. */
   token: string
   expiresAt: Date | null
+  permissions: Permission[] | null
 }
 
+export interface CreateTokenInput {
+  userId: string
+  name?: string
+  expiresAt?: Date | null
+  /** A subset of the user's permissions; absent or null: all of them. */
+  permissions?: readonly string[] | null
+}
+
+function describeToken(token: TokenRow) {
+  return {
+    tokenId: token.tokenId,
+    userId: token.userId,
+    name: token.name,
+    expiresAt: token.expiresAt,
+    revokedAt: token.revokedAt,
+    permissions: token.permissions,
+  }
+}
+
+/**
+ * Creates a token for `input.userId`. When `issuer` is given (a request), the token can carry no
+ * permission the issuer lacks, so a scoped token cannot mint a broader one.
+ */
 export async function createToken(
   database: Database,
-  input: { userId: string; name?: string; expiresAt?: Date | null },
+  input: CreateTokenInput,
+  options: { actor?: string; issuer?: Principal } = {},
 ): Promise<CreatedToken> {
-  await getUser(database.db, input.userId)
-  const tokenId = `tok_${randomBytes(6).toString('hex')}`
+  const name = input.name ?? 'api token'
+  const issues: FieldIssue[] = []
+  if (name.length < 1 || name.length > 200)
+    issues.push({ path: 'name', message: 'must be 1–200 characters' })
+  const user = await getUser(database.db, input.userId)
+  let permissions: Permission[] | null = null
+  if (input.permissions != null) {
+    const held = effectivePermissions(user)
+    const allowedByIssuer =
+      options.issuer === undefined ? held : effectivePermissions(options.issuer)
+    permissions = []
+    for (const permission of new Set(input.permissions)) {
+      if (!isPermission(permission))
+        issues.push({ path: 'permissions', message: `unknown permission ${permission}` })
+      else if (!held.includes(permission))
+        issues.push({
+          path: 'permissions',
+          message: `user ${user.userId} does not have ${permission} (roles: ${user.roles.join(', ')})`,
+        })
+      else if (!allowedByIssuer.includes(permission))
+        issues.push({
+          path: 'permissions',
+          message: `you cannot grant ${permission}, which you do not have`,
+        })
+      else permissions.push(permission)
+    }
+    if (input.permissions.length === 0)
+      issues.push({
+        path: 'permissions',
+        message: "must list at least one permission, or be left out for all of the user's",
+      })
+  } else if (options.issuer !== undefined && options.issuer.userId !== user.userId) {
+    // A token for someone else must be explicit about what it carries.
+    issues.push({
+      path: 'permissions',
+      message: 'must be listed when creating a token for another user',
+    })
+  }
+  if (issues.length > 0) throw new ValidationError('invalid token request', issues)
+  const tokenId = `tok_${randomBytes(8).toString('hex')}`
   const token = `assay_${randomBytes(32).toString('base64url')}`
-  await insertToken(database.db, {
-    tokenId,
-    userId: input.userId,
-    name: input.name ?? 'api token',
-    tokenHash: hashToken(token),
-    expiresAt: input.expiresAt ?? null,
+  const expiresAt = input.expiresAt ?? null
+  await database.transaction(async (trx) => {
+    await insertToken(trx, {
+      tokenId,
+      userId: user.userId,
+      name,
+      tokenHash: hashToken(token),
+      expiresAt,
+      permissions,
+    })
+    const row = await findToken(trx, tokenId)
+    await recordEvent(trx, {
+      actor: options.actor ?? options.issuer?.userId ?? 'system',
+      action: 'token.create',
+      subjectType: 'token',
+      subjectId: tokenId,
+      after: row === undefined ? null : describeToken(row),
+    })
   })
-  return { tokenId, token, expiresAt: input.expiresAt ?? null }
+  return { tokenId, token, expiresAt, permissions }
+}
+
+/** Revokes a token. With `owner`, only a token of that user (else not found, so ids do not leak). */
+export async function revokeApiToken(
+  database: Database,
+  tokenId: string,
+  options: { actor: string; now: Date; owner?: string },
+): Promise<TokenRow> {
+  return database.transaction(async (trx) => {
+    const before = await findToken(trx, tokenId)
+    if (before === undefined || (options.owner !== undefined && before.userId !== options.owner))
+      throw new NotFoundError(`no token ${tokenId}`)
+    await revokeToken(trx, tokenId, options.now)
+    const after = (await findToken(trx, tokenId)) as TokenRow
+    await recordEvent(trx, {
+      actor: options.actor,
+      action: 'token.revoke',
+      subjectType: 'token',
+      subjectId: tokenId,
+      before: describeToken(before),
+      after: describeToken(after),
+    })
+    return after
+  })
+}
+
+/** A user's tokens (never their secrets), newest first. */
+export async function listApiTokens(database: Database, userId: string): Promise<TokenRow[]> {
+  await getUser(database.db, userId)
+  return listTokens(database.db, userId)
+}
+
+/** The principal and token id behind a bearer token, or undefined when unknown, revoked or expired. */
+export async function authenticateTokenCredential(
+  database: Database,
+  token: string,
+  now: Date,
+): Promise<{ principal: Principal; tokenId: string } | undefined> {
+  if (!token.startsWith('assay_') || token.length > 200) return undefined
+  return findTokenPrincipal(database.db, hashToken(token), now)
 }
 
 /** The principal behind a bearer token, or undefined when it is unknown, revoked or expired. */
-export async function authenticateToken(database: Database, token: string, now: Date): Promise<Principal | undefined> {
-  if (!token.startsWith('assay_') || token.length > 200) return undefined
-  return findPrincipalByTokenHash(database.db, hashToken(token), now)
+export async function authenticateToken(
+  database: Database,
+  token: string,
+  now: Date,
+): Promise<Principal | undefined> {
+  return (await authenticateTokenCredential(database, token, now))?.principal
 }

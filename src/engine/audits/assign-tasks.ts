@@ -1,0 +1,97 @@
+/**
+ * Assigns open audit tasks to auditors, balanced by load: each task goes to the eligible auditor
+ * with the fewest open tasks (ties broken by a hash of task and auditor, so no auditor is always
+ * first). Eligible: holds the auditor role, did not make the decision, is not the first auditor of
+ * a second-QA task, speaks the decision's language when the auditor lists languages, and is not of
+ * the decision's site when the plan excludes the same site. A task with no eligible auditor stays
+ * in the queue, where `leaseNextTask` can still hand it to a newly eligible auditor.
+ */
+import { ValidationError } from '../../domain/errors.js'
+import { createHashUniform } from '../../domain/sampling/hash.js'
+import type { Database } from '../../store/db.js'
+import {
+  assignTask,
+  listAuditorsWithLoad,
+  listUnassignedTasks,
+  upsertAuditorProfile,
+  type AuditorProfile,
+  type OpenTask,
+} from '../../store/audit-workflow-store.js'
+import { getUser } from '../../store/user-store.js'
+
+/** Primary language subtags, lower-case: `pt-BR` → `pt`. */
+export function primaryLanguages(languages: readonly string[] | null): string[] | null {
+  if (languages === null || languages.length === 0) return null
+  return [
+    ...new Set(languages.map((l) => l.trim().split('-')[0]!.toLowerCase()).filter((l) => l !== '')),
+  ]
+}
+
+export function isEligible(task: OpenTask, auditor: AuditorProfile): boolean {
+  if (task.actorId === auditor.userId || task.excludedAuditorId === auditor.userId) return false
+  const languages = primaryLanguages(auditor.languages)
+  if (
+    languages !== null &&
+    task.language !== null &&
+    !languages.includes(task.language.split('-')[0]!.toLowerCase())
+  )
+    return false
+  if (task.excludeSameSite && auditor.site !== null && task.site === auditor.site) return false
+  return true
+}
+
+export async function assignOpenTasks(
+  database: Database,
+  _options: { now?: Date } = {},
+): Promise<number> {
+  const auditors = await listAuditorsWithLoad(database.db)
+  if (auditors.length === 0) return 0
+  const tasks = await listUnassignedTasks(database.db)
+  const tieBreak = createHashUniform('assign')
+  let assigned = 0
+  for (const task of tasks) {
+    let best: (typeof auditors)[number] | undefined
+    let bestKey = Number.POSITIVE_INFINITY
+    for (const auditor of auditors) {
+      if (!isEligible(task, auditor)) continue
+      const key = auditor.load + tieBreak(`${task.taskId}:${auditor.userId}`)
+      if (key < bestKey) {
+        best = auditor
+        bestKey = key
+      }
+    }
+    if (best === undefined) continue
+    await assignTask(database.db, task.taskId, best.userId)
+    best.load += 1
+    assigned += 1
+  }
+  return assigned
+}
+
+const LANGUAGE = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/
+
+/** Sets an auditor's languages and site (what assignment matches on). */
+export async function setAuditorProfile(
+  database: Database,
+  input: { userId: string; languages?: string[] | null; site?: string | null },
+  now = new Date(),
+): Promise<AuditorProfile> {
+  await getUser(database.db, input.userId)
+  const languages =
+    input.languages === undefined || input.languages === null
+      ? null
+      : input.languages.map((l) => l.trim())
+  const bad = (languages ?? []).filter((l) => !LANGUAGE.test(l))
+  if (bad.length > 0) {
+    throw new ValidationError('invalid auditor profile', [
+      { path: 'languages', message: `not BCP-47 language tags: ${bad.join(', ')}` },
+    ])
+  }
+  const profile = {
+    userId: input.userId,
+    languages: languages && languages.length > 0 ? languages : null,
+    site: input.site ?? null,
+  }
+  await upsertAuditorProfile(database.db, profile, now)
+  return profile
+}

@@ -1,0 +1,164 @@
+/**
+ * Browser end-to-end helpers: Debian's Chromium through playwright-core (never a downloaded
+ * browser), and a served Assay app on a random port over a small demo store.
+ */
+import { existsSync, mkdirSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { serve, type ServerType } from '@hono/node-server'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { pino } from 'pino'
+import { sql } from 'kysely'
+import { parseConfig } from '../../src/config.js'
+import { createContext, type Context } from '../../src/context.js'
+import { createUser, setPassword } from '../../src/engine/access/users.js'
+import { runDemo } from '../../src/engine/demo/run-demo.js'
+import { setTarget } from '../../src/engine/targets/set-target.js'
+import { drawSample } from '../../src/engine/sampling/draw-sample.js'
+import { getSamplingPlan, savePlan } from '../../src/engine/sampling/plans.js'
+import { createApp } from '../../src/server/app.js'
+import { DEFAULT_WEB_ROOT } from '../../src/server/static.js'
+import { openDatabase } from '../../src/store/db.js'
+
+export const CHROMIUM = process.env.ASSAY_CHROMIUM ?? '/usr/bin/chromium'
+export const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'web')
+export const PASSWORD = 'e2e-password-1'
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM}; the browser tests need Debian's package: ` +
+        'apt-get update && apt-get install -y chromium',
+    )
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+}
+
+export function assertWebBuilt(): void {
+  if (!existsSync(join(DEFAULT_WEB_ROOT, 'index.html'))) {
+    throw new Error(
+      `the web app is not built (${DEFAULT_WEB_ROOT} has no index.html): run npm run build`,
+    )
+  }
+}
+
+export interface DemoServer {
+  ctx: Context
+  url: string
+  /** A moderator (with a password) holding a QA audit that found an error, still disputable. */
+  moderator: { userId: string; decisionId: string }
+  close(): Promise<void>
+}
+
+const PLAN = `
+name: e2e-weekly
+period: week
+strata: [region]
+allocation: { method: fixed_count, count: 4 }
+second_qa_share: 0
+match_rule: both
+dispute_window_days: 14
+`
+
+/** A demo store in memory (PGlite), users with passwords, a drawn sample with assigned tasks. */
+export async function startDemoServer(decisions = 3000): Promise<DemoServer> {
+  const database = await openDatabase({ kind: 'embedded', dataDir: null })
+  const ctx = await createContext(parseConfig({}), { database, logger: pino({ level: 'silent' }) })
+  const summary = await runDemo(database, { decisions, seed: 7 })
+  for (const userId of summary.usersCreated) await setPassword(database, userId, PASSWORD, 'e2e')
+
+  const saved = await savePlan(database, { yaml: PLAN, source: 'yaml' })
+  await drawSample(database, await getSamplingPlan(database, saved.stored.planId), {
+    period: '2026-W47',
+    now: ctx.clock.now(),
+  })
+
+  await setTarget(
+    database,
+    {
+      targetId: 'accuracy-overall',
+      metric: 'accuracy',
+      threshold: 0.9,
+      period: 'last-28d',
+      name: 'Accuracy, all decisions',
+    },
+    'e2e',
+    ctx.clock.now(),
+  )
+  await setTarget(
+    database,
+    {
+      targetId: 'accuracy-na',
+      metric: 'accuracy',
+      scope: { region: 'NA' },
+      threshold: 0.97,
+      period: 'last-28d',
+      name: 'Accuracy in NA',
+    },
+    'e2e',
+    ctx.clock.now(),
+  )
+
+  // The most recent human error found by a QA audit: its moderator becomes a user who can dispute.
+  const { rows } = await sql<{ actorId: string; decisionId: string }>`
+    select d.actor_id as "actorId", d.decision_id as "decisionId"
+    from audits a join decisions d using (decision_id)
+    where a.kind = 'qa' and a.outcome <> 'correct' and d.actor_type = 'human'
+    order by a.audited_at desc limit 1`.execute(database.db)
+  const found = rows[0]
+  if (found === undefined) throw new Error('the demo store has no audited error to dispute')
+  const existing = await sql<{
+    n: number
+  }>`select count(*)::int as n from users where user_id = ${found.actorId}`.execute(database.db)
+  if (Number(existing.rows[0]?.n ?? 0) === 0) {
+    await createUser(
+      database,
+      { userId: found.actorId, roles: ['moderator'], password: PASSWORD },
+      'e2e',
+    )
+  } else {
+    await setPassword(database, found.actorId, PASSWORD, 'e2e')
+  }
+
+  const app = createApp(ctx, { security: { signInAttemptsPerMinute: 1000 } })
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s))
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    ctx,
+    url: `http://127.0.0.1:${port}`,
+    moderator: { userId: found.actorId, decisionId: found.decisionId },
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await ctx.destroy()
+      await database.destroy()
+    },
+  }
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true })
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true })
+}
+
+export async function signIn(page: Page, url: string, userId: string): Promise<void> {
+  await page.context().clearCookies()
+  await page.goto(`${url}/`)
+  await page.getByLabel('User id').fill(userId)
+  await page.getByLabel('Password').fill(PASSWORD)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('button', { name: 'Sign out' }).waitFor()
+}

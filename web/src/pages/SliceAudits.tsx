@@ -1,0 +1,76 @@
+/** Drill-down: the audited decisions of one slice, with their final verdicts. */
+import { useQuery } from '@tanstack/react-query'
+import { api } from '../api/client'
+import type { AuditedDecision, Page } from '../api/types'
+import { EmptyState, ErrorState } from '../components/ErrorState'
+import { sliceLabel, when } from '../components/format'
+import { Loading } from '../components/Loading'
+
+export function SliceAudits({
+  slice,
+  period,
+  metric,
+  onClose,
+}: {
+  slice: Record<string, string>
+  period: string
+  metric: string
+  onClose: () => void
+}) {
+  const query = { ...slice, period, metric, limit: 50 }
+  const audits = useQuery({
+    queryKey: ['audited', query],
+    queryFn: () => api.get<Page<AuditedDecision>>('/v1/audits', query),
+  })
+  const items = audits.data?.items ?? []
+  return (
+    <section className="card drill" aria-labelledby="drill-title">
+      <div className="card-head">
+        <h2 id="drill-title">Audited decisions · {sliceLabel(slice)}</h2>
+        <button type="button" className="link" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      {audits.isPending && <Loading />}
+      {audits.error && <ErrorState error={audits.error} what="GET /v1/audits" />}
+      {audits.data && items.length === 0 && (
+        <EmptyState>No audited decisions in this slice.</EmptyState>
+      )}
+      {items.length > 0 && (
+        <div className="scroll">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Decision</th>
+                <th scope="col">Decided</th>
+                <th scope="col">Decision → verdict</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">Comment</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((a) => (
+                <tr key={a.auditId} className={a.outcome === 'correct' ? undefined : 'row-missed'}>
+                  <td>
+                    <code>{a.decisionId}</code>
+                    <div className="muted small">{a.actorId}</div>
+                  </td>
+                  <td>{when(a.decidedAt)}</td>
+                  <td>
+                    {a.decision.policy}/{a.decision.action} → {a.verdict.policy}/{a.verdict.action}
+                  </td>
+                  <td>
+                    {a.outcome === 'correct' ? '✓ ' : '✗ '}
+                    {a.outcome.replace(/_/g, ' ')}
+                    {a.severity ? ` (${a.severity})` : ''}
+                  </td>
+                  <td>{a.comment ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  )
+}
