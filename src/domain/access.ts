@@ -40,7 +40,13 @@ export const PERMISSIONS = [
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
-const READ: Permission[] = ['status:read', 'metrics:read', 'reports:read', 'plans:read', 'alerts:read']
+const READ: Permission[] = [
+  'status:read',
+  'metrics:read',
+  'reports:read',
+  'plans:read',
+  'alerts:read',
+]
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,

@@ -23,7 +23,8 @@ export interface ActionRecord {
   closedAt: Date | null
 }
 
-const parseJson = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T
+const parseJson = <T>(value: unknown): T =>
+  (typeof value === 'string' ? JSON.parse(value) : value) as T
 
 function toAction(row: Record<string, unknown>): ActionRecord {
   const r = row as unknown as ActionRecord
@@ -52,8 +53,15 @@ export async function insertAction(db: Kysely<Schema>, action: NewAction): Promi
     .execute()
 }
 
-export async function findAction(db: Kysely<Schema>, actionId: string): Promise<ActionRecord | undefined> {
-  const row = await db.selectFrom('correctiveActions').selectAll().where('actionId', '=', actionId).executeTakeFirst()
+export async function findAction(
+  db: Kysely<Schema>,
+  actionId: string,
+): Promise<ActionRecord | undefined> {
+  const row = await db
+    .selectFrom('correctiveActions')
+    .selectAll()
+    .where('actionId', '=', actionId)
+    .executeTakeFirst()
   return row && toAction(row)
 }
 
@@ -65,9 +73,13 @@ export interface ActionFilter {
   limit: number
 }
 
-export async function listActions(db: Kysely<Schema>, filter: ActionFilter): Promise<ActionRecord[]> {
+export async function listActions(
+  db: Kysely<Schema>,
+  filter: ActionFilter,
+): Promise<ActionRecord[]> {
   let query = db.selectFrom('correctiveActions').selectAll()
-  if (filter.statuses !== undefined && filter.statuses.length > 0) query = query.where('status', 'in', [...filter.statuses])
+  if (filter.statuses !== undefined && filter.statuses.length > 0)
+    query = query.where('status', 'in', [...filter.statuses])
   if (filter.overdueOn !== undefined) {
     query = query
       .where('closedAt', 'is', null)
@@ -92,11 +104,20 @@ export interface ActionUpdate {
   closedAt?: Date | null
 }
 
-export async function updateAction(db: Kysely<Schema>, actionId: string, update: ActionUpdate, now: Date): Promise<void> {
+export async function updateAction(
+  db: Kysely<Schema>,
+  actionId: string,
+  update: ActionUpdate,
+  now: Date,
+): Promise<void> {
   const { effect, ...rest } = update
   await db
     .updateTable('correctiveActions')
-    .set({ ...rest, ...(effect === undefined ? {} : { effect: effect === null ? null : JSON.stringify(effect) }), updatedAt: now })
+    .set({
+      ...rest,
+      ...(effect === undefined ? {} : { effect: effect === null ? null : JSON.stringify(effect) }),
+      updatedAt: now,
+    })
     .where('actionId', '=', actionId)
     .execute()
 }

@@ -32,10 +32,15 @@ export interface AlertRecord {
   note: string | null
 }
 
-const parseJson = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T
-const dateOrNull = (value: Date | string | null): Date | null => (value === null ? null : new Date(value))
+const parseJson = <T>(value: unknown): T =>
+  (typeof value === 'string' ? JSON.parse(value) : value) as T
+const dateOrNull = (value: Date | string | null): Date | null =>
+  value === null ? null : new Date(value)
 
-type AlertRow = Omit<AlertRecord, 'slice' | 'evidence' | 'raisedAt' | 'updatedAt' | 'acknowledgedAt' | 'resolvedAt'> & {
+type AlertRow = Omit<
+  AlertRecord,
+  'slice' | 'evidence' | 'raisedAt' | 'updatedAt' | 'acknowledgedAt' | 'resolvedAt'
+> & {
   slice: unknown
   evidence: unknown
   raisedAt: Date | string
@@ -69,7 +74,10 @@ export interface SignalRecord {
 }
 
 /** Whether this (monitor, slice, rule, period) was already signalled. */
-export async function hasSignal(db: Kysely<Schema>, key: Pick<SignalRecord, 'monitorId' | 'sliceKey' | 'rule' | 'period'>): Promise<boolean> {
+export async function hasSignal(
+  db: Kysely<Schema>,
+  key: Pick<SignalRecord, 'monitorId' | 'sliceKey' | 'rule' | 'period'>,
+): Promise<boolean> {
   const row = await db
     .selectFrom('alertSignals')
     .select('alertId')
@@ -92,13 +100,25 @@ export async function insertSignal(db: Kysely<Schema>, signal: SignalRecord): Pr
   return rows.length > 0
 }
 
-export async function listSignalsOfAlert(db: Kysely<Schema>, alertId: string): Promise<SignalRecord[]> {
-  const rows = await db.selectFrom('alertSignals').selectAll().where('alertId', '=', alertId).orderBy('period').orderBy('rule').execute()
+export async function listSignalsOfAlert(
+  db: Kysely<Schema>,
+  alertId: string,
+): Promise<SignalRecord[]> {
+  const rows = await db
+    .selectFrom('alertSignals')
+    .selectAll()
+    .where('alertId', '=', alertId)
+    .orderBy('period')
+    .orderBy('rule')
+    .execute()
   return rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt) }))
 }
 
 /** The alert of a group with the latest signalled period (for grouping and the cooldown). */
-export async function findLatestAlertOfGroup(db: Kysely<Schema>, groupKey: string): Promise<AlertRecord | undefined> {
+export async function findLatestAlertOfGroup(
+  db: Kysely<Schema>,
+  groupKey: string,
+): Promise<AlertRecord | undefined> {
   const row = await db
     .selectFrom('alerts')
     .selectAll()
@@ -110,17 +130,36 @@ export async function findLatestAlertOfGroup(db: Kysely<Schema>, groupKey: strin
   return row && toAlert(row as AlertRow)
 }
 
-export type NewAlert = Omit<AlertRecord, 'state' | 'signalCount' | 'acknowledgedAt' | 'acknowledgedBy' | 'resolvedAt' | 'resolvedBy' | 'note'>
+export type NewAlert = Omit<
+  AlertRecord,
+  | 'state'
+  | 'signalCount'
+  | 'acknowledgedAt'
+  | 'acknowledgedBy'
+  | 'resolvedAt'
+  | 'resolvedBy'
+  | 'note'
+>
 
 export async function insertAlert(db: Kysely<Schema>, alert: NewAlert): Promise<void> {
   await db
     .insertInto('alerts')
-    .values({ ...alert, slice: JSON.stringify(alert.slice), evidence: JSON.stringify(alert.evidence) })
+    .values({
+      ...alert,
+      slice: JSON.stringify(alert.slice),
+      evidence: JSON.stringify(alert.evidence),
+    })
     .execute()
 }
 
 /** Records one more signal on an alert; moves its last period forward (never back). */
-export async function attachSignal(db: Kysely<Schema>, alertId: string, period: string, periodStart: string, now: Date): Promise<void> {
+export async function attachSignal(
+  db: Kysely<Schema>,
+  alertId: string,
+  period: string,
+  periodStart: string,
+  now: Date,
+): Promise<void> {
   await sql`
     update alerts set signal_count = signal_count + 1, updated_at = ${now},
       last_period = case when ${periodStart}::date > last_period_start then ${period} else last_period end,
@@ -128,8 +167,15 @@ export async function attachSignal(db: Kysely<Schema>, alertId: string, period: 
     where alert_id = ${alertId}`.execute(db)
 }
 
-export async function findAlert(db: Kysely<Schema>, alertId: string): Promise<AlertRecord | undefined> {
-  const row = await db.selectFrom('alerts').selectAll().where('alertId', '=', alertId).executeTakeFirst()
+export async function findAlert(
+  db: Kysely<Schema>,
+  alertId: string,
+): Promise<AlertRecord | undefined> {
+  const row = await db
+    .selectFrom('alerts')
+    .selectAll()
+    .where('alertId', '=', alertId)
+    .executeTakeFirst()
   return row && toAlert(row as AlertRow)
 }
 
@@ -145,39 +191,65 @@ export interface AlertFilter {
 }
 
 function encodeCursor(alert: AlertRecord): string {
-  return Buffer.from(JSON.stringify([alert.raisedAt.toISOString(), alert.alertId])).toString('base64url')
+  return Buffer.from(JSON.stringify([alert.raisedAt.toISOString(), alert.alertId])).toString(
+    'base64url',
+  )
 }
 
 function decodeCursor(cursor: string): [Date, string] {
   try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string]
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [
+      string,
+      string,
+    ]
     const date = new Date(at)
     if (Number.isNaN(date.getTime()) || typeof id !== 'string') throw new Error('bad cursor')
     return [date, id]
   } catch {
-    throw new ValidationError('malformed cursor', [{ path: 'cursor', message: 'pass the nextCursor of a previous page' }])
+    throw new ValidationError('malformed cursor', [
+      { path: 'cursor', message: 'pass the nextCursor of a previous page' },
+    ])
   }
 }
 
 /** Alerts, newest first, keyset-paginated. */
-export async function listAlerts(db: Kysely<Schema>, filter: AlertFilter): Promise<{ alerts: AlertRecord[]; nextCursor: string | null }> {
+export async function listAlerts(
+  db: Kysely<Schema>,
+  filter: AlertFilter,
+): Promise<{ alerts: AlertRecord[]; nextCursor: string | null }> {
   let query = db.selectFrom('alerts').selectAll()
-  if (filter.states !== undefined && filter.states.length > 0) query = query.where('state', 'in', [...filter.states])
+  if (filter.states !== undefined && filter.states.length > 0)
+    query = query.where('state', 'in', [...filter.states])
   if (filter.monitorId !== undefined) query = query.where('monitorId', '=', filter.monitorId)
   if (filter.metric !== undefined) query = query.where('metric', '=', filter.metric)
   if (filter.to !== undefined) query = query.where(sql<boolean>`first_period < ${filter.to}`)
-  if (filter.from !== undefined) query = query.where(sql<boolean>`last_period_start >= ${filter.from}::date - 6`)
+  if (filter.from !== undefined)
+    query = query.where(sql<boolean>`last_period_start >= ${filter.from}::date - 6`)
   if (filter.cursor !== undefined) {
     const [at, id] = decodeCursor(filter.cursor)
     query = query.where(sql<boolean>`(raised_at, alert_id) < (${at}, ${id})`)
   }
-  const rows = await query.orderBy('raisedAt', 'desc').orderBy('alertId', 'desc').limit(filter.limit + 1).execute()
+  const rows = await query
+    .orderBy('raisedAt', 'desc')
+    .orderBy('alertId', 'desc')
+    .limit(filter.limit + 1)
+    .execute()
   const alerts = rows.slice(0, filter.limit).map((r) => toAlert(r as AlertRow))
-  return { alerts, nextCursor: rows.length > filter.limit && alerts.length > 0 ? encodeCursor(alerts.at(-1) as AlertRecord) : null }
+  return {
+    alerts,
+    nextCursor:
+      rows.length > filter.limit && alerts.length > 0
+        ? encodeCursor(alerts.at(-1) as AlertRecord)
+        : null,
+  }
 }
 
 export async function countAlertsByState(db: Kysely<Schema>): Promise<Record<AlertState, number>> {
-  const rows = await db.selectFrom('alerts').select(['state', sql<number>`count(*)::int`.as('count')]).groupBy('state').execute()
+  const rows = await db
+    .selectFrom('alerts')
+    .select(['state', sql<number>`count(*)::int`.as('count')])
+    .groupBy('state')
+    .execute()
   const counts: Record<AlertState, number> = { open: 0, acknowledged: 0, resolved: 0 }
   for (const r of rows) counts[r.state] = Number(r.count)
   return counts
@@ -190,7 +262,12 @@ export async function updateAlertState(
 ): Promise<void> {
   const values =
     patch.state === 'acknowledged'
-      ? { state: patch.state, acknowledgedAt: patch.at, acknowledgedBy: patch.by, updatedAt: patch.at }
+      ? {
+          state: patch.state,
+          acknowledgedAt: patch.at,
+          acknowledgedBy: patch.by,
+          updatedAt: patch.at,
+        }
       : patch.state === 'resolved'
         ? { state: patch.state, resolvedAt: patch.at, resolvedBy: patch.by, updatedAt: patch.at }
         : { state: patch.state, updatedAt: patch.at }
@@ -217,25 +294,47 @@ export async function listWebhooks(db: Kysely<Schema>): Promise<WebhookRecord[]>
   return rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt) }))
 }
 
-export async function upsertWebhook(db: Kysely<Schema>, webhook: Omit<WebhookRecord, 'createdAt'>): Promise<void> {
+export async function upsertWebhook(
+  db: Kysely<Schema>,
+  webhook: Omit<WebhookRecord, 'createdAt'>,
+): Promise<void> {
   await db
     .insertInto('webhooks')
     .values(webhook)
-    .onConflict((oc) => oc.column('webhookId').doUpdateSet({ url: webhook.url, format: webhook.format, minSeverity: webhook.minSeverity, enabled: webhook.enabled }))
+    .onConflict((oc) =>
+      oc
+        .column('webhookId')
+        .doUpdateSet({
+          url: webhook.url,
+          format: webhook.format,
+          minSeverity: webhook.minSeverity,
+          enabled: webhook.enabled,
+        }),
+    )
     .execute()
 }
 
 export async function deleteWebhook(db: Kysely<Schema>, webhookId: string): Promise<boolean> {
-  const result = await db.deleteFrom('webhooks').where('webhookId', '=', webhookId).executeTakeFirst()
+  const result = await db
+    .deleteFrom('webhooks')
+    .where('webhookId', '=', webhookId)
+    .executeTakeFirst()
   return Number(result.numDeletedRows) > 0
 }
 
 /** Queues one delivery per webhook (in the transaction that raised the alert). */
-export async function enqueueDeliveries(db: Kysely<Schema>, alertId: string, webhookIds: readonly string[], now: Date): Promise<void> {
+export async function enqueueDeliveries(
+  db: Kysely<Schema>,
+  alertId: string,
+  webhookIds: readonly string[],
+  now: Date,
+): Promise<void> {
   if (webhookIds.length === 0) return
   await db
     .insertInto('alertDeliveries')
-    .values(webhookIds.map((webhookId) => ({ alertId, webhookId, nextAttemptAt: now, createdAt: now })))
+    .values(
+      webhookIds.map((webhookId) => ({ alertId, webhookId, nextAttemptAt: now, createdAt: now })),
+    )
     .execute()
 }
 
@@ -247,11 +346,25 @@ export interface DueDelivery {
 }
 
 /** Pending deliveries due at `now`, oldest first. */
-export async function findDueDeliveries(db: Kysely<Schema>, now: Date, limit: number): Promise<DueDelivery[]> {
+export async function findDueDeliveries(
+  db: Kysely<Schema>,
+  now: Date,
+  limit: number,
+): Promise<DueDelivery[]> {
   const rows = await db
     .selectFrom('alertDeliveries as d')
     .innerJoin('webhooks as w', 'w.webhookId', 'd.webhookId')
-    .select(['d.deliveryId', 'd.alertId', 'd.attempts', 'w.webhookId', 'w.url', 'w.format', 'w.minSeverity', 'w.enabled', 'w.createdAt'])
+    .select([
+      'd.deliveryId',
+      'd.alertId',
+      'd.attempts',
+      'w.webhookId',
+      'w.url',
+      'w.format',
+      'w.minSeverity',
+      'w.enabled',
+      'w.createdAt',
+    ])
     .where('d.status', '=', 'pending')
     .where('d.nextAttemptAt', '<=', now)
     .orderBy('d.nextAttemptAt')
@@ -262,7 +375,14 @@ export async function findDueDeliveries(db: Kysely<Schema>, now: Date, limit: nu
     deliveryId: Number(r.deliveryId),
     alertId: r.alertId,
     attempts: r.attempts,
-    webhook: { webhookId: r.webhookId, url: r.url, format: r.format, minSeverity: r.minSeverity, enabled: r.enabled, createdAt: new Date(r.createdAt) },
+    webhook: {
+      webhookId: r.webhookId,
+      url: r.url,
+      format: r.format,
+      minSeverity: r.minSeverity,
+      enabled: r.enabled,
+      createdAt: new Date(r.createdAt),
+    },
   }))
 }
 
@@ -321,7 +441,10 @@ export interface DeliveryLogRow {
 }
 
 /** Deliveries (of one alert, or the latest ones) with every attempt. */
-export async function listDeliveries(db: Kysely<Schema>, options: { alertId?: string; limit: number }): Promise<DeliveryLogRow[]> {
+export async function listDeliveries(
+  db: Kysely<Schema>,
+  options: { alertId?: string; limit: number },
+): Promise<DeliveryLogRow[]> {
   let query = db.selectFrom('alertDeliveries').selectAll()
   if (options.alertId !== undefined) query = query.where('alertId', '=', options.alertId)
   const deliveries = await query.orderBy('deliveryId', 'desc').limit(options.limit).execute()
@@ -329,7 +452,11 @@ export async function listDeliveries(db: Kysely<Schema>, options: { alertId?: st
   const attempts = await db
     .selectFrom('alertDeliveryAttempts')
     .selectAll()
-    .where('deliveryId', 'in', deliveries.map((d) => d.deliveryId))
+    .where(
+      'deliveryId',
+      'in',
+      deliveries.map((d) => d.deliveryId),
+    )
     .orderBy('deliveryId')
     .orderBy('attempt')
     .execute()
@@ -344,6 +471,10 @@ export async function listDeliveries(db: Kysely<Schema>, options: { alertId?: st
     deliveredAt: dateOrNull(d.deliveredAt),
     log: attempts
       .filter((a) => Number(a.deliveryId) === Number(d.deliveryId))
-      .map((a) => ({ ...a, deliveryId: Number(a.deliveryId), attemptedAt: new Date(a.attemptedAt) })),
+      .map((a) => ({
+        ...a,
+        deliveryId: Number(a.deliveryId),
+        attemptedAt: new Date(a.attemptedAt),
+      })),
   }))
 }

@@ -6,9 +6,12 @@
  * Cost: a decision batch is one COPY (fast path) or COPY into a temp table plus one
  * INSERT … ON CONFLICT DO NOTHING (when the batch holds already-stored ids), then one upsert per
  * roll-up table with rows sorted by key, so that concurrent ingest workers lock roll-up rows in
- * the same order and cannot deadlock.
+ * the same order and cannot deadlock. Sampling at ingest adds one statement per batch that
+ * sampled anything (samples and their audit tasks together).
  */
+import { newId } from './audit-workflow-store.js'
 import type { RawConnection } from './db.js'
+import type { SampleRow } from './sampling-store.js'
 
 export const DECISION_COPY_COLUMNS = [
   'decision_id',
@@ -250,4 +253,66 @@ export async function addHandleTimeBuckets(
      on conflict (${KEY_COLUMNS}, bucket) do update set count = decision_handle_time_buckets.count + excluded.count`,
     [...rows.keys, rows.bucket, rows.count],
   )
+}
+
+/**
+ * Writes samples drawn from a batch's new decisions, and a `qa` audit task for every sample that is
+ * new (one task per decision across plans, as `insertTasks` does), in the caller's transaction:
+ * the rows `insertSamples` and `insertTasks` write for a draw, in one statement on the ingest
+ * connection. A sample already stored is left as it is. Rows are written in key order, like the
+ * roll-ups, so that concurrent workers take index locks in the same order.
+ */
+export async function insertSamplesWithTasks(
+  connection: RawConnection,
+  rows: readonly SampleRow[],
+): Promise<{ samples: number; tasks: number }> {
+  const sorted = [...rows].sort((a, b) =>
+    a.planId !== b.planId
+      ? a.planId < b.planId
+        ? -1
+        : 1
+      : a.decisionId < b.decisionId
+        ? -1
+        : a.decisionId > b.decisionId
+          ? 1
+          : 0,
+  )
+  let samples = 0
+  let tasks = 0
+  for (let i = 0; i < sorted.length; i += 20_000) {
+    const chunk = sorted.slice(i, i + 20_000).map((r) => ({
+      plan_id: r.planId,
+      decision_id: r.decisionId,
+      plan_version: r.planVersion,
+      period: r.period,
+      stratum: r.stratum,
+      inclusion_probability: r.inclusionProbability,
+      method: r.method,
+      phase: r.phase,
+      task_id: newId('tsk'),
+    }))
+    const result = await connection.query<{ samples: number; tasks: number }>(
+      `with drawn as (
+         select * from jsonb_to_recordset($1::jsonb) as x(plan_id text, decision_id text, plan_version int,
+           period text, stratum text, inclusion_probability float8, method text, phase smallint, task_id text)
+       ), new_samples as (
+         insert into samples (plan_id, decision_id, plan_version, period, stratum, inclusion_probability, method, phase)
+         select plan_id, decision_id, plan_version, period, stratum, inclusion_probability, method, phase from drawn
+         on conflict (plan_id, decision_id) do nothing
+         returning plan_id, decision_id
+       ), new_tasks as (
+         insert into audit_tasks (task_id, decision_id, plan_id, plan_version, kind)
+         select distinct on (d.decision_id) d.task_id, d.decision_id, d.plan_id, d.plan_version, 'qa'
+         from drawn d join new_samples n on n.plan_id = d.plan_id and n.decision_id = d.decision_id
+         order by d.decision_id, d.plan_id
+         on conflict (decision_id, kind) do nothing
+         returning 1
+       )
+       select (select count(*) from new_samples)::int as samples, (select count(*) from new_tasks)::int as tasks`,
+      [JSON.stringify(chunk)],
+    )
+    samples += Number(result.rows[0]?.samples ?? 0)
+    tasks += Number(result.rows[0]?.tasks ?? 0)
+  }
+  return { samples, tasks }
 }

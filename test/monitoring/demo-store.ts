@@ -10,11 +10,48 @@ import { deriveOutcome, indexTaxonomy } from '../../src/domain/taxonomy/outcome.
 import { initStore } from '../../src/engine/setup/init-store.js'
 import type { Database } from '../../src/store/db.js'
 
-const DECISION_COLUMNS = ['decision_id', 'content_id', 'content_type', 'decided_at', 'region', 'language', 'queue', 'site', 'actor_type', 'actor_id', 'policy', 'action', 'score', 'handle_time_ms', 'policy_version', 'attributes'] as const
-const AUDIT_COLUMNS = ['audit_id', 'decision_id', 'auditor_id', 'audited_at', 'policy', 'action', 'severity', 'root_cause', 'kind', 'inclusion_probability', 'comment', 'attributes', 'outcome', 'taxonomy_version', 'source'] as const
+const DECISION_COLUMNS = [
+  'decision_id',
+  'content_id',
+  'content_type',
+  'decided_at',
+  'region',
+  'language',
+  'queue',
+  'site',
+  'actor_type',
+  'actor_id',
+  'policy',
+  'action',
+  'score',
+  'handle_time_ms',
+  'policy_version',
+  'attributes',
+] as const
+const AUDIT_COLUMNS = [
+  'audit_id',
+  'decision_id',
+  'auditor_id',
+  'audited_at',
+  'policy',
+  'action',
+  'severity',
+  'root_cause',
+  'kind',
+  'inclusion_probability',
+  'comment',
+  'attributes',
+  'outcome',
+  'taxonomy_version',
+  'source',
+] as const
 
 const esc = (value: string | number | undefined | null): string =>
-  value === undefined || value === null ? '\\N' : String(value).replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
+  value === undefined || value === null
+    ? '\\N'
+    : String(value).replace(/[\\\t\n\r]/g, (c) =>
+        c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
+      )
 
 export interface LoadedDemo {
   audits: number
@@ -23,11 +60,19 @@ export interface LoadedDemo {
   options: ReturnType<typeof generateDemo>['options']
 }
 
-export async function loadDemoAudits(database: Database, options: GenerateDemoOptions): Promise<LoadedDemo> {
+export async function loadDemoAudits(
+  database: Database,
+  options: GenerateDemoOptions,
+): Promise<LoadedDemo> {
   const { taxonomy } = await initStore(database)
   const demo = generateDemo({ ...options, taxonomy: taxonomy.taxonomy })
   const taxonomyIndex = indexTaxonomy(taxonomy.taxonomy)
-  const context = { options: demo.options, organisation: demo.organisation, strata: demo.strata, taxonomyIndex }
+  const context = {
+    options: demo.options,
+    organisation: demo.organisation,
+    strata: demo.strata,
+    taxonomyIndex,
+  }
   const decisions: string[] = []
   const audits: string[] = []
   const auditsBySlice = new Map<string, number>()
@@ -36,13 +81,46 @@ export async function loadDemoAudits(database: Database, options: GenerateDemoOp
     if (audit === null) continue
     const d = item.decision
     decisions.push(
-      [d.decision_id, d.content_id, d.content_type, d.decided_at, d.region, d.language, d.queue, d.site, d.actor_type, d.actor_id, d.policy, d.action, d.score, d.handle_time_ms, d.policy_version, JSON.stringify({ market_tier: d.market_tier })]
+      [
+        d.decision_id,
+        d.content_id,
+        d.content_type,
+        d.decided_at,
+        d.region,
+        d.language,
+        d.queue,
+        d.site,
+        d.actor_type,
+        d.actor_id,
+        d.policy,
+        d.action,
+        d.score,
+        d.handle_time_ms,
+        d.policy_version,
+        JSON.stringify({ market_tier: d.market_tier }),
+      ]
         .map(esc)
         .join('\t'),
     )
     const outcome = deriveOutcome(taxonomyIndex, d, { policy: audit.policy, action: audit.action })
     audits.push(
-      [audit.audit_id, audit.decision_id, audit.auditor_id, audit.audited_at, audit.policy, audit.action, audit.severity, audit.root_cause, audit.kind, audit.inclusion_probability, audit.comment, '{}', outcome, taxonomy.version, 'import']
+      [
+        audit.audit_id,
+        audit.decision_id,
+        audit.auditor_id,
+        audit.audited_at,
+        audit.policy,
+        audit.action,
+        audit.severity,
+        audit.root_cause,
+        audit.kind,
+        audit.inclusion_probability,
+        audit.comment,
+        '{}',
+        outcome,
+        taxonomy.version,
+        'import',
+      ]
         .map(esc)
         .join('\t'),
     )

@@ -16,7 +16,10 @@ export interface FixtureAudit {
 let counter = 0
 
 /** Inserts one audited decision per row (decided at noon UTC of its day); returns their ids. */
-export async function insertAudits(database: Database, rows: readonly FixtureAudit[]): Promise<string[]> {
+export async function insertAudits(
+  database: Database,
+  rows: readonly FixtureAudit[],
+): Promise<string[]> {
   const { taxonomy } = await initStore(database)
   const ids: string[] = []
   const decisions = rows.map((r) => {
@@ -42,7 +45,11 @@ export async function insertAudits(database: Database, rows: readonly FixtureAud
       attributes: '{}',
     }
   })
-  for (let i = 0; i < decisions.length; i += 2000) await database.db.insertInto('decisions').values(decisions.slice(i, i + 2000)).execute()
+  for (let i = 0; i < decisions.length; i += 2000)
+    await database.db
+      .insertInto('decisions')
+      .values(decisions.slice(i, i + 2000))
+      .execute()
   const audits = rows.map((r, i) => ({
     auditId: `a-${ids[i]}`,
     decisionId: ids[i] as string,
@@ -60,13 +67,30 @@ export async function insertAudits(database: Database, rows: readonly FixtureAud
     taxonomyVersion: taxonomy.version,
     source: 'import',
   }))
-  for (let i = 0; i < audits.length; i += 2000) await database.db.insertInto('audits').values(audits.slice(i, i + 2000)).execute()
+  for (let i = 0; i < audits.length; i += 2000)
+    await database.db
+      .insertInto('audits')
+      .values(audits.slice(i, i + 2000))
+      .execute()
   return ids
 }
 
 /** `count` audits on `day` in a slice, `wrong` of them errors. */
-export function dayOf(day: string, region: string, queue: string, count: number, wrong: number, extra: Partial<FixtureAudit> = {}): FixtureAudit[] {
-  return Array.from({ length: count }, (_, i) => ({ day, region, queue, wrong: i < wrong, ...extra }))
+export function dayOf(
+  day: string,
+  region: string,
+  queue: string,
+  count: number,
+  wrong: number,
+  extra: Partial<FixtureAudit> = {},
+): FixtureAudit[] {
+  return Array.from({ length: count }, (_, i) => ({
+    day,
+    region,
+    queue,
+    wrong: i < wrong,
+    ...extra,
+  }))
 }
 
 export function addDays(day: string, days: number): string {

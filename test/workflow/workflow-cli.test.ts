@@ -231,6 +231,8 @@ for (const backend of BACKENDS) {
             'auditorId',
             'decisions.policy',
             'decisions.action',
+            'audits.policy as verdictPolicy',
+            'audits.action as verdictAction',
             'actorType',
           ])
           .where('kind', '=', 'qa')
@@ -269,6 +271,11 @@ for (const backend of BACKENDS) {
         await expect(
           assay(store, 'dispute', 'settle', filed.disputeId, '--as', 'aud-1', '--uphold'),
         ).rejects.toThrow(/original auditor/)
+      // An overturn must change the verdict: pick one that differs from the (randomly sampled) audit's.
+      const overturnTo =
+        target.verdictPolicy === 'misinformation' && target.verdictAction === 'label'
+          ? { policy: 'spam', action: 'remove' }
+          : { policy: 'misinformation', action: 'label' }
       const settle = await assay(
         store,
         'dispute',
@@ -278,15 +285,15 @@ for (const backend of BACKENDS) {
         'arb',
         '--overturn',
         '--policy',
-        'misinformation',
+        overturnTo.policy,
         '--action',
-        'label',
+        overturnTo.action,
         '--comment',
         'label it',
       )
       expect(settle).toMatch(/overturned; final verdict aud_\S+: /)
       const after = await assay(store, 'feedback', '--as', moderator)
-      expect(after).toMatch(/misinformation\/label/)
+      expect(after).toContain(`${overturnTo.policy}/${overturnTo.action}`)
       expect(after).toMatch(/overturned/)
       const final = await withStore(async (database) =>
         database.db

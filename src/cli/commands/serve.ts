@@ -17,7 +17,9 @@ export async function serveUntilStopped(ctx: Context, host: string, port: number
   const app = createApp(ctx)
   await new Promise<void>((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
-      console.log(`Assay is serving ${ctx.database.location} at http://${host}:${info.port}/ (API under /v1, Ctrl-C to stop)`)
+      console.log(
+        `Assay is serving ${ctx.database.location} at http://${host}:${info.port}/ (API under /v1, Ctrl-C to stop)`,
+      )
     })
     server.on('error', reject)
     const stop = () => {
@@ -31,7 +33,8 @@ export async function serveUntilStopped(ctx: Context, host: string, port: number
 export function parsePort(value: string | undefined): number | undefined {
   if (value === undefined) return undefined
   const port = Number(value)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer from 0 to 65535 (got ${value})`)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be an integer from 0 to 65535 (got ${value})`)
   return port
 }
 
@@ -42,11 +45,18 @@ export function registerServe(program: Command): void {
       .description('serve the HTTP API over the store')
       .option('--port <port>', 'port to listen on (default 8080, or ASSAY_PORT)')
       .option('--host <host>', 'interface to listen on (default 127.0.0.1, or ASSAY_HOST)')
-      .option('--monitor-interval <minutes>', 'run the monitors every N minutes while serving (default 15; 0: off)', '15'),
+      .option(
+        '--monitor-interval <minutes>',
+        'run the monitors every N minutes while serving (default 15; 0: off)',
+        '15',
+      ),
   ).action(async (flags: ServeFlags) => {
     const config = configFrom(flags, { port: parsePort(flags.port) })
     const minutes = Number(flags.monitorInterval ?? '15')
-    if (!(Number.isFinite(minutes) && minutes >= 0)) throw new Error(`--monitor-interval must be a number of minutes ≥ 0 (got ${flags.monitorInterval})`)
+    if (!(Number.isFinite(minutes) && minutes >= 0))
+      throw new Error(
+        `--monitor-interval must be a number of minutes ≥ 0 (got ${flags.monitorInterval})`,
+      )
     const ctx = await createContext(config)
     let schedule: ReturnType<typeof startMonitorSchedule> | undefined
     try {

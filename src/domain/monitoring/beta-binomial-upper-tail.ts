@@ -25,7 +25,12 @@ export function betaBinomialUpperTail(x: number, n: number, a: number, b: number
   }
   if (x <= 0) return 1
   if (x > n) return 0
-  const logPmfX = logGamma(n + 1) - logGamma(x + 1) - logGamma(n - x + 1) + logBeta(x + a, n - x + b) - logBeta(a, b)
+  const logPmfX =
+    logGamma(n + 1) -
+    logGamma(x + 1) -
+    logGamma(n - x + 1) +
+    logBeta(x + a, n - x + b) -
+    logBeta(a, b)
   let term = 1
   let sum = 1
   for (let k = x; k < n; k++) {

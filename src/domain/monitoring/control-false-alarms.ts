@@ -11,8 +11,8 @@
  */
 import { benjaminiHochberg } from '../../stats/index.js'
 
-/** The default q: at most one false alarm in about a thousand daily runs when nothing changed. */
-export const DEFAULT_FALSE_ALARM_RATE = 0.001
+/** The default q: at most one false alarm in about two thousand daily runs when nothing changed. */
+export const DEFAULT_FALSE_ALARM_RATE = 0.0005
 
 export interface Unusualness {
   pValue: number
@@ -24,7 +24,10 @@ export interface Unusualness {
 }
 
 /** Adjusts the family's p-values; returns, aligned, how unusual each is and whether it signals. */
-export function controlFalseAlarms(pValues: readonly number[], falseAlarmRate: number): (Unusualness & { signal: boolean })[] {
+export function controlFalseAlarms(
+  pValues: readonly number[],
+  falseAlarmRate: number,
+): (Unusualness & { signal: boolean })[] {
   if (pValues.length === 0) return []
   const adjusted = benjaminiHochberg(pValues)
   const m = pValues.length

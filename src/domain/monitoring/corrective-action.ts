@@ -56,7 +56,10 @@ export type ActionPatch = z.output<typeof actionPatchSchema>
 export function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value)
   if (!parsed.success) {
-    throw new ValidationError(`not a valid ${what}`, parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })))
+    throw new ValidationError(
+      `not a valid ${what}`,
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    )
   }
   return parsed.data
 }

@@ -30,7 +30,8 @@ export interface PeriodSums {
   swy: number
 }
 
-export type SignalRule = `nelson_${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8}` | 'ewma' | 'cusum' | 'target_missed'
+export type SignalRule =
+  `nelson_${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8}` | 'ewma' | 'cusum' | 'target_missed'
 
 export interface Candidate {
   rule: SignalRule
@@ -56,7 +57,13 @@ export interface ChartPoint {
 export interface Judgement {
   candidates: Candidate[]
   points: ChartPoint[]
-  baseline: { n: number; effectiveN: number; value: number | null; periods: number } | null
+  baseline: {
+    n: number
+    effectiveN: number
+    value: number | null
+    periods: number
+    dispersion: number
+  } | null
   /** Why nothing was judged, when nothing was. */
   skipped?: 'too_few_audits' | 'no_baseline'
 }
@@ -105,7 +112,11 @@ export interface JudgeOptions {
  * Judges `series[index]` (series: consecutive periods of one slice, defect-oriented sums, zeros
  * where there were no audits), using only periods up to `index`.
  */
-export function judgeSeries(series: readonly PeriodSums[], index: number, options: JudgeOptions): Judgement {
+export function judgeSeries(
+  series: readonly PeriodSums[],
+  index: number,
+  options: JudgeOptions,
+): Judgement {
   const { monitor, settings, flip } = options
   const current = series[index]
   const needsHistory = monitor.chart.kind !== 'p' || monitor.rules.some((r) => r !== 1)
@@ -133,6 +144,16 @@ export function judgeSeries(series: readonly PeriodSums[], index: number, option
     (options.frozenBaseline !== null || baselinePeriods >= settings.baselineMinPeriods)
   const d0 = hasBaseline ? clampRate(baselineSums.swy / baselineSums.sw) : null
   const n0 = hasBaseline ? (baselineSums.sw * baselineSums.sw) / baselineSums.sw2 : 0
+  const dispersion =
+    d0 === null || options.frozenBaseline !== null
+      ? 1
+      : overdispersion(
+          series,
+          Math.max(0, windowStart - settings.baselinePeriods),
+          windowStart,
+          d0,
+          monitor.minCount,
+        )
   // σ from a slightly shrunk rate, so a baseline with no defects still has non-zero limits.
   const d0ForSigma = d0 === null ? null : (d0 * n0 + 0.5) / (n0 + 1)
   const orient = (p: number) => (flip ? 1 - p : p)
@@ -144,7 +165,10 @@ export function judgeSeries(series: readonly PeriodSums[], index: number, option
     const s = series[i] as PeriodSums
     const effectiveN = s.sw2 > 0 ? (s.sw * s.sw) / s.sw2 : 0
     const rate = s.sw > 0 ? clampRate(s.swy / s.sw) : null
-    const sigma = d0ForSigma === null || effectiveN <= 0 ? null : Math.sqrt((d0ForSigma * (1 - d0ForSigma)) / effectiveN)
+    const sigma =
+      d0ForSigma === null || effectiveN <= 0
+        ? null
+        : Math.sqrt((dispersion * d0ForSigma * (1 - d0ForSigma)) / effectiveN)
     const judged = s.n >= monitor.minCount
     const lo = d0 === null || sigma === null ? null : Math.max(0, d0 - 3 * sigma)
     const hi = d0 === null || sigma === null ? null : Math.min(1, d0 + 3 * sigma)
@@ -163,7 +187,13 @@ export function judgeSeries(series: readonly PeriodSums[], index: number, option
     }
   }
   const baseline = hasBaseline
-    ? { n: baselineSums.n, effectiveN: n0, value: orient(d0 as number), periods: baselinePeriods }
+    ? {
+        n: baselineSums.n,
+        effectiveN: n0,
+        value: orient(d0 as number),
+        periods: baselinePeriods,
+        dispersion,
+      }
     : null
   if (current === undefined || current.n < monitor.minCount || current.sw <= 0) {
     return { candidates: [], points, baseline, skipped: 'too_few_audits' }
@@ -174,13 +204,18 @@ export function judgeSeries(series: readonly PeriodSums[], index: number, option
   const effectiveN = (current.sw * current.sw) / current.sw2
   const rate = clampRate(current.swy / current.sw)
   if (monitor.rules.includes(1)) {
-    const trials = Math.max(1, Math.round(effectiveN))
+    // Over-dispersed slices (Laney): the point counts as n_eff/φ binomial trials.
+    const trials = Math.max(1, Math.round(effectiveN / dispersion))
     const defects = Math.min(trials, Math.round(rate * trials))
     // Jeffreys prior on the baseline rate: Beta(x₀ + ½, n₀ − x₀ + ½).
     const a = d0 * n0 + 0.5
     const b = (1 - d0) * n0 + 0.5
     const expected = trials * (a / (a + b))
-    candidates.push({ rule: 'nelson_1', pValue: betaBinomialUpperTail(defects, trials, a, b), statistic: expected > 0 ? defects / expected : 0 })
+    candidates.push({
+      rule: 'nelson_1',
+      pValue: betaBinomialUpperTail(defects, trials, a, b),
+      statistic: expected > 0 ? defects / expected : 0,
+    })
   }
   const last = standardised.at(-1)
   if (last !== undefined && last.index === index) {
@@ -196,7 +231,11 @@ export function judgeSeries(series: readonly PeriodSums[], index: number, option
     if (monitor.chart.kind === 'cusum') {
       const chart = cusum(values, { k: settings.k, h: 5, target: 0, sigma: 1 })
       const s = chart.points.at(-1)?.upper ?? 0
-      candidates.push({ rule: 'cusum', pValue: s > 0 ? Math.min(1, 1 / cusumInControlRunLength(settings.k, s)) : 1, statistic: s })
+      candidates.push({
+        rule: 'cusum',
+        pValue: s > 0 ? Math.min(1, 1 / cusumInControlRunLength(settings.k, s)) : 1,
+        statistic: s,
+      })
     }
     const runRules = monitor.rules.filter((r) => r !== 1)
     if (runRules.length > 0) {
@@ -205,11 +244,50 @@ export function judgeSeries(series: readonly PeriodSums[], index: number, option
       for (const rule of runRules) {
         if (!violations.some((v) => v.rule === rule && v.index === at)) continue
         if (!isWorse(rule, values, at)) continue
-        candidates.push({ rule: `nelson_${rule}` as SignalRule, pValue: NELSON_RULE_P_VALUES[rule] as number, statistic: values[at] as number })
+        candidates.push({
+          rule: `nelson_${rule}` as SignalRule,
+          pValue: NELSON_RULE_P_VALUES[rule] as number,
+          statistic: values[at] as number,
+        })
       }
     }
   }
   return { candidates, points, baseline }
+}
+
+/** Fewest baseline points the dispersion is estimated from; with fewer, φ = 1. */
+export const MIN_DISPERSION_POINTS = 7
+/** Largest dispersion factor applied (a baseline holding an incident should not blind the chart). */
+export const MAX_DISPERSION = 4
+
+/**
+ * Laney's over-dispersion factor φ = max(1, σ_z²) over the baseline periods with at least
+ * `minCount` audits, where z_i = (d_i − d₀)/√(d₀(1 − d₀)/n_eff,i) and σ_z = MR̄/1.128 (moving
+ * ranges of consecutive z): how much more the slice's rate varies from period to period than
+ * binomial sampling explains (e.g. a different mix of moderators each day). Reference: Laney (2002)
+ * "Improved control charts for attributes", Quality Engineering 14(4):531-537.
+ */
+export function overdispersion(
+  series: readonly PeriodSums[],
+  from: number,
+  to: number,
+  d0: number,
+  minCount: number,
+): number {
+  if (!(d0 > 0 && d0 < 1)) return 1
+  const z: number[] = []
+  for (let i = from; i < to; i++) {
+    const s = series[i] as PeriodSums
+    if (s.n < minCount || s.sw <= 0 || s.sw2 <= 0) continue
+    const effectiveN = (s.sw * s.sw) / s.sw2
+    z.push((s.swy / s.sw - d0) / Math.sqrt((d0 * (1 - d0)) / effectiveN))
+  }
+  if (z.length < MIN_DISPERSION_POINTS) return 1
+  let movingRange = 0
+  for (let i = 1; i < z.length; i++)
+    movingRange += Math.abs((z[i] as number) - (z[i - 1] as number))
+  const sigmaZ = movingRange / (z.length - 1) / 1.128
+  return Math.min(MAX_DISPERSION, Math.max(1, sigmaZ * sigmaZ))
 }
 
 /** Rules with a side count only on the worse side (defect rate up); 4, 7 and 8 have none. */

@@ -19,9 +19,11 @@ export const CHART_KINDS = ['p', 'ewma', 'cusum'] as const
 export type ChartKind = (typeof CHART_KINDS)[number]
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
-const sliceDimension = z.string().refine((d) => isDimension(d) && !['day', 'week', 'month'].includes(d), {
-  message: 'not a slicing dimension (use region, queue, site, actor_id, … or attributes.<key>)',
-})
+const sliceDimension = z
+  .string()
+  .refine((d) => isDimension(d) && !['day', 'week', 'month'].includes(d), {
+    message: 'not a slicing dimension (use region, queue, site, actor_id, … or attributes.<key>)',
+  })
 
 const baselineSchema = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -116,19 +118,24 @@ function issuesOf(error: z.ZodError, prefix = ''): FieldIssue[] {
 
 /** Validates one monitor (e.g. a request body); throws ValidationError naming every problem. */
 export function parseMonitor(value: unknown): Monitor {
-  const isTargets = typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'targets'
+  const isTargets =
+    typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'targets'
   const parsed = (isTargets ? targetMonitorSchema : chartMonitorSchema).safeParse(value)
   if (!parsed.success) throw new ValidationError('not a valid monitor', issuesOf(parsed.error))
   const monitor = parsed.data as Monitor
   if (monitor.kind === 'chart') {
     const issues: FieldIssue[] = []
     const overlap = monitor.by.filter((d) => d in monitor.restrict)
-    if (overlap.length > 0) issues.push({ path: 'by', message: `${overlap.join(', ')} is both sliced by and restricted` })
+    if (overlap.length > 0)
+      issues.push({ path: 'by', message: `${overlap.join(', ')} is both sliced by and restricted` })
     if (monitor.baseline.kind === 'frozen' && monitor.baseline.to < monitor.baseline.from) {
       issues.push({ path: 'baseline.to', message: 'the baseline ends before it starts' })
     }
     if (monitor.rules.length === 0 && monitor.chart.kind === 'p') {
-      issues.push({ path: 'rules', message: 'a p-chart monitor needs at least one rule (1: a point beyond its limit)' })
+      issues.push({
+        path: 'rules',
+        message: 'a p-chart monitor needs at least one rule (1: a point beyond its limit)',
+      })
     }
     if (issues.length > 0) throw new ValidationError('not a valid monitor', issues)
   }
@@ -143,10 +150,13 @@ export function parseMonitorLibrary(yamlText: string, source = 'monitor list'): 
   try {
     document = parseYaml(yamlText)
   } catch (error) {
-    throw new ValidationError(`${source} is not valid YAML: ${(error as Error).message}`, [], { cause: error })
+    throw new ValidationError(`${source} is not valid YAML: ${(error as Error).message}`, [], {
+      cause: error,
+    })
   }
   const parsed = librarySchema.safeParse(document)
-  if (!parsed.success) throw new ValidationError(`${source} is not a valid monitor list`, issuesOf(parsed.error))
+  if (!parsed.success)
+    throw new ValidationError(`${source} is not a valid monitor list`, issuesOf(parsed.error))
   const issues: FieldIssue[] = []
   const monitors: Monitor[] = []
   parsed.data.monitors.forEach((raw, i) => {
@@ -154,7 +164,9 @@ export function parseMonitorLibrary(yamlText: string, source = 'monitor list'): 
       monitors.push(parseMonitor(raw))
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error
-      issues.push(...error.details.map((d) => ({ path: `monitors.${i}.${d.path}`, message: d.message })))
+      issues.push(
+        ...error.details.map((d) => ({ path: `monitors.${i}.${d.path}`, message: d.message })),
+      )
     }
   })
   const seen = new Set<string>()
@@ -172,6 +184,9 @@ let defaults: Monitor[] | undefined
 
 /** The monitors that ship with Assay and are active in a new store (parsed once). */
 export function loadDefaultMonitors(): Monitor[] {
-  defaults ??= parseMonitorLibrary(readFileSync(DEFAULT_MONITORS_PATH, 'utf8'), 'default monitor list')
+  defaults ??= parseMonitorLibrary(
+    readFileSync(DEFAULT_MONITORS_PATH, 'utf8'),
+    'default monitor list',
+  )
   return defaults
 }

@@ -20,7 +20,12 @@ import { sampleSizeForDifference } from '../../stats/index.js'
 import type { Database } from '../../store/db.js'
 import type { MeasureSums } from '../../store/metrics-store.js'
 import { evaluateBatch } from '../metrics/evaluate-batch.js'
-import { compareEstimates, proportionFromSums, wilsonAt, type Estimate } from '../metrics/estimate.js'
+import {
+  compareEstimates,
+  proportionFromSums,
+  wilsonAt,
+  type Estimate,
+} from '../metrics/estimate.js'
 import type { MetricSetup } from '../metrics/metric-setup.js'
 
 export const EFFECT_WINDOW_DAYS = 28
@@ -56,8 +61,24 @@ export interface ActionEffect {
   measuredAsOf: string
 }
 
-function side(sums: MeasureSums | null, from: string, to: string, confidence: number, isScore: boolean): { side: EffectSide; estimate: Estimate } {
-  const estimate = sums === null ? { estimate: null, lower: null, upper: null, n: 0, effectiveSampleSize: null, successes: null } : proportionFromSums(sums, confidence)
+function side(
+  sums: MeasureSums | null,
+  from: string,
+  to: string,
+  confidence: number,
+  isScore: boolean,
+): { side: EffectSide; estimate: Estimate } {
+  const estimate =
+    sums === null
+      ? {
+          estimate: null,
+          lower: null,
+          upper: null,
+          n: 0,
+          effectiveSampleSize: null,
+          successes: null,
+        }
+      : proportionFromSums(sums, confidence)
   const flip = (v: number | null) => (v === null ? null : isScore ? 1 - v : v)
   return {
     estimate,
@@ -74,17 +95,31 @@ function side(sums: MeasureSums | null, from: string, to: string, confidence: nu
 }
 
 /** Newcombe's hybrid score interval for p₁ − p₂ from Wilson intervals at (fractional) effective sizes. */
-export function newcombeInterval(p1: number, n1: number, p2: number, n2: number, confidence: number): [number, number] {
+export function newcombeInterval(
+  p1: number,
+  n1: number,
+  p2: number,
+  n2: number,
+  confidence: number,
+): [number, number] {
   const [l1, u1] = wilsonAt(p1, n1, confidence)
   const [l2, u2] = wilsonAt(p2, n2, confidence)
   const d = p1 - p2
-  return [Math.max(-1, d - Math.hypot(p1 - l1, u2 - p2)), Math.min(1, d + Math.hypot(u1 - p1, p2 - l2))]
+  return [
+    Math.max(-1, d - Math.hypot(p1 - l1, u2 - p2)),
+    Math.min(1, d + Math.hypot(u1 - p1, p2 - l2)),
+  ]
 }
 
 export async function measureActionEffect(
   database: Database,
   setup: MetricSetup,
-  action: { metric: MetricDefinition; scope: Record<string, string>; interventionDate: string; expectedEffect: number | null },
+  action: {
+    metric: MetricDefinition
+    scope: Record<string, string>
+    interventionDate: string
+    expectedEffect: number | null
+  },
   options: { asOf: string; confidence?: number; windowDays?: number },
 ): Promise<ActionEffect> {
   const confidence = options.confidence ?? 0.95
@@ -92,18 +127,32 @@ export async function measureActionEffect(
   const { metric, interventionDate } = action
   const isScore = metric.kind === 'weighted_score'
   const beforeRange = { from: addDays(interventionDate, -window), to: interventionDate }
-  const afterEnd = addDays(interventionDate, window) < options.asOf ? addDays(interventionDate, window) : options.asOf
-  const afterRange = { from: interventionDate, to: afterEnd > interventionDate ? afterEnd : interventionDate }
+  const afterEnd =
+    addDays(interventionDate, window) < options.asOf
+      ? addDays(interventionDate, window)
+      : options.asOf
+  const afterRange = {
+    from: interventionDate,
+    to: afterEnd > interventionDate ? afterEnd : interventionDate,
+  }
   const restrict = Object.keys(action.scope).length === 0 ? undefined : action.scope
   const request = [{ metric, dimensions: [] as string[], restrict, ignorePer: true }]
   const scope = { regions: null, sites: null }
   const [beforeRows, afterRows] = await Promise.all([
     evaluateBatch(database, setup, request, { range: beforeRange, scope, confidence }),
-    afterRange.to > afterRange.from ? evaluateBatch(database, setup, request, { range: afterRange, scope, confidence }) : Promise.resolve([[]]),
+    afterRange.to > afterRange.from
+      ? evaluateBatch(database, setup, request, { range: afterRange, scope, confidence })
+      : Promise.resolve([[]]),
   ])
   const beforeRow = beforeRows[0]?.[0]
   const afterRow = afterRows[0]?.[0]
-  const before = side(beforeRow?.sums ?? null, beforeRange.from, beforeRange.to, confidence, isScore)
+  const before = side(
+    beforeRow?.sums ?? null,
+    beforeRange.from,
+    beforeRange.to,
+    confidence,
+    isScore,
+  )
   const after = side(afterRow?.sums ?? null, afterRange.from, afterRange.to, confidence, isScore)
   // The defect-like orientation the sums carry: higher p is better for accuracy-type metrics, worse for rates and penalties.
   const higherIsBetterOnSums = metric.kind === 'proportion' && metric.higher_is_better
@@ -118,8 +167,19 @@ export async function measureActionEffect(
   let pValue: number | null = null
   const a = after.estimate
   const b = before.estimate
-  if (a.estimate !== null && b.estimate !== null && a.effectiveSampleSize && b.effectiveSampleSize) {
-    const [lo, hi] = newcombeInterval(a.estimate, a.effectiveSampleSize, b.estimate, b.effectiveSampleSize, confidence)
+  if (
+    a.estimate !== null &&
+    b.estimate !== null &&
+    a.effectiveSampleSize &&
+    b.effectiveSampleSize
+  ) {
+    const [lo, hi] = newcombeInterval(
+      a.estimate,
+      a.effectiveSampleSize,
+      b.estimate,
+      b.effectiveSampleSize,
+      confidence,
+    )
     const test = compareEstimates(a, b)
     const sign = isScore ? -1 : 1
     difference = sign * (a.estimate - b.estimate)
@@ -131,7 +191,12 @@ export async function measureActionEffect(
   // Improvement in the good direction on the metric's scale.
   const good = metric.higher_is_better ? 1 : -1
   const improvement = difference === null ? 0 : good * difference
-  const improvementBounds = lower === null || upper === null ? [-Infinity, Infinity] : good > 0 ? [lower, upper] : [-upper, -lower]
+  const improvementBounds =
+    lower === null || upper === null
+      ? [-Infinity, Infinity]
+      : good > 0
+        ? [lower, upper]
+        : [-upper, -lower]
   const status = classifyEffect({
     improvement,
     improvementLower: improvementBounds[0] as number,
@@ -141,9 +206,19 @@ export async function measureActionEffect(
   })
   let auditsNeeded: number | null = null
   if (status === 'too_early' && baseDefect !== null && baseDefect - expectedEffect > 1e-6) {
-    const required = sampleSizeForDifference({ p1: Math.min(1 - 1e-6, baseDefect), p2: baseDefect - expectedEffect, alpha: 1 - confidence, power: 0.8 })
+    const required = sampleSizeForDifference({
+      p1: Math.min(1 - 1e-6, baseDefect),
+      p2: baseDefect - expectedEffect,
+      alpha: 1 - confidence,
+      power: 0.8,
+    })
     const have = a.effectiveSampleSize ?? 0
-    const designEffect = a.n > 0 && a.effectiveSampleSize ? a.n / a.effectiveSampleSize : b.effectiveSampleSize ? b.n / b.effectiveSampleSize : 1
+    const designEffect =
+      a.n > 0 && a.effectiveSampleSize
+        ? a.n / a.effectiveSampleSize
+        : b.effectiveSampleSize
+          ? b.n / b.effectiveSampleSize
+          : 1
     auditsNeeded = Math.max(0, Math.ceil((required - have) * designEffect))
   }
   return {

@@ -29,20 +29,36 @@ export interface AlertDetail extends AlertRecord {
 export async function getAlert(database: Database, alertId: string): Promise<AlertDetail> {
   const alert = await findAlert(database.db, alertId)
   if (alert === undefined) throw new NotFoundError(`no alert ${alertId}`)
-  const [signals, deliveries] = await Promise.all([listSignalsOfAlert(database.db, alertId), listDeliveries(database.db, { alertId, limit: 100 })])
+  const [signals, deliveries] = await Promise.all([
+    listSignalsOfAlert(database.db, alertId),
+    listDeliveries(database.db, { alertId, limit: 100 }),
+  ])
   return { ...alert, signals, deliveries }
 }
 
-export function parseStates(text: string | readonly string[] | undefined): AlertState[] | undefined {
+export function parseStates(
+  text: string | readonly string[] | undefined,
+): AlertState[] | undefined {
   if (text === undefined) return undefined
-  const states = (typeof text === 'string' ? text.split(',') : [...text]).map((s) => s.trim()).filter((s) => s !== '')
+  const states = (typeof text === 'string' ? text.split(',') : [...text])
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
   const bad = states.filter((s) => !(ALERT_STATES as readonly string[]).includes(s))
-  if (bad.length > 0) throw new ValidationError(`unknown alert state ${bad.join(', ')}`, [{ path: 'state', message: 'use open, acknowledged or resolved' }])
+  if (bad.length > 0)
+    throw new ValidationError(`unknown alert state ${bad.join(', ')}`, [
+      { path: 'state', message: 'use open, acknowledged or resolved' },
+    ])
   return states as AlertState[]
 }
 
-export async function findAlerts(database: Database, filter: Partial<AlertFilter>): Promise<{ alerts: AlertRecord[]; nextCursor: string | null }> {
-  return listAlerts(database.db, { ...filter, limit: Math.min(500, Math.max(1, filter.limit ?? 100)) })
+export async function findAlerts(
+  database: Database,
+  filter: Partial<AlertFilter>,
+): Promise<{ alerts: AlertRecord[]; nextCursor: string | null }> {
+  return listAlerts(database.db, {
+    ...filter,
+    limit: Math.min(500, Math.max(1, filter.limit ?? 100)),
+  })
 }
 
 export { countAlertsByState }
@@ -74,10 +90,22 @@ async function transition(
   })
 }
 
-export function acknowledgeAlert(database: Database, alertId: string, by: string, now: Date, note?: string): Promise<AlertRecord> {
+export function acknowledgeAlert(
+  database: Database,
+  alertId: string,
+  by: string,
+  now: Date,
+  note?: string,
+): Promise<AlertRecord> {
   return transition(database, alertId, 'acknowledged', by, now, note)
 }
 
-export function resolveAlert(database: Database, alertId: string, by: string, now: Date, note?: string): Promise<AlertRecord> {
+export function resolveAlert(
+  database: Database,
+  alertId: string,
+  by: string,
+  now: Date,
+  note?: string,
+): Promise<AlertRecord> {
   return transition(database, alertId, 'resolved', by, now, note)
 }

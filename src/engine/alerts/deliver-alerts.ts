@@ -51,9 +51,19 @@ export function backoffDelayMs(attempt: number, baseDelayMs: number, maxDelayMs:
 }
 
 /** The JSON body a webhook receives. */
-export function alertPayload(alert: AlertRecord, format: WebhookRecord['format'], alertUrlBase?: string): unknown {
-  const evidence = (alert.evidence ?? {}) as { unusualness?: { text?: string }; ruleText?: string; value?: unknown; baseline?: { value?: unknown } | null }
-  const url = alertUrlBase === undefined ? undefined : `${alertUrlBase}${encodeURIComponent(alert.alertId)}`
+export function alertPayload(
+  alert: AlertRecord,
+  format: WebhookRecord['format'],
+  alertUrlBase?: string,
+): unknown {
+  const evidence = (alert.evidence ?? {}) as {
+    unusualness?: { text?: string }
+    ruleText?: string
+    value?: unknown
+    baseline?: { value?: unknown } | null
+  }
+  const url =
+    alertUrlBase === undefined ? undefined : `${alertUrlBase}${encodeURIComponent(alert.alertId)}`
   const slice = Object.entries(alert.slice)
     .map(([k, v]) => `${k}=${v ?? '(none)'}`)
     .join(', ')
@@ -62,7 +72,9 @@ export function alertPayload(alert: AlertRecord, format: WebhookRecord['format']
       `*${alert.title}*`,
       `Severity: ${alert.severity} · Monitor: ${alert.monitorId} · Rule: ${evidence.ruleText ?? alert.rule}`,
       `Slice: ${slice || 'all decisions'} · Period: ${alert.firstPeriod}`,
-      evidence.unusualness?.text === undefined ? undefined : `How unusual: ${evidence.unusualness.text}`,
+      evidence.unusualness?.text === undefined
+        ? undefined
+        : `How unusual: ${evidence.unusualness.text}`,
       url === undefined ? undefined : `<${url}|Open in Assay>`,
     ].filter((l): l is string => l !== undefined)
     return {
@@ -92,7 +104,12 @@ export function alertPayload(alert: AlertRecord, format: WebhookRecord['format']
   }
 }
 
-async function post(fetcher: typeof fetch, url: string, body: unknown, timeoutMs: number): Promise<{ ok: boolean; statusCode: number | null; error: string | null }> {
+async function post(
+  fetcher: typeof fetch,
+  url: string,
+  body: unknown,
+  timeoutMs: number,
+): Promise<{ ok: boolean; statusCode: number | null; error: string | null }> {
   try {
     const response = await fetcher(url, {
       method: 'POST',
@@ -102,15 +119,28 @@ async function post(fetcher: typeof fetch, url: string, body: unknown, timeoutMs
     })
     // Drain the body so the connection can be reused; its content does not matter.
     await response.arrayBuffer().catch(() => undefined)
-    return response.ok ? { ok: true, statusCode: response.status, error: null } : { ok: false, statusCode: response.status, error: `HTTP ${response.status}` }
+    return response.ok
+      ? { ok: true, statusCode: response.status, error: null }
+      : { ok: false, statusCode: response.status, error: `HTTP ${response.status}` }
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code
-    return { ok: false, statusCode: null, error: `${(error as Error).name}: ${(error as Error).message}${cause ? ` (${cause})` : ''}`.slice(0, 500) }
+    return {
+      ok: false,
+      statusCode: null,
+      error:
+        `${(error as Error).name}: ${(error as Error).message}${cause ? ` (${cause})` : ''}`.slice(
+          0,
+          500,
+        ),
+    }
   }
 }
 
 /** One pass over the due deliveries. Never throws for a receiver's failure. */
-export async function deliverDueAlerts(database: Database, options: DeliveryOptions): Promise<DeliveryPass> {
+export async function deliverDueAlerts(
+  database: Database,
+  options: DeliveryOptions,
+): Promise<DeliveryPass> {
   const maxAttempts = options.maxAttempts ?? 6
   const baseDelayMs = options.baseDelayMs ?? 30_000
   const maxDelayMs = options.maxDelayMs ?? 3_600_000
@@ -123,14 +153,37 @@ export async function deliverDueAlerts(database: Database, options: DeliveryOpti
     const attempt = delivery.attempts + 1
     const started = performance.now()
     const result = delivery.webhook.enabled
-      ? await post(fetcher, delivery.webhook.url, alertPayload(alert, delivery.webhook.format, options.alertUrlBase), options.timeoutMs ?? 10_000)
+      ? await post(
+          fetcher,
+          delivery.webhook.url,
+          alertPayload(alert, delivery.webhook.format, options.alertUrlBase),
+          options.timeoutMs ?? 10_000,
+        )
       : { ok: false, statusCode: null, error: 'webhook disabled' }
     const at = options.now()
-    const status = result.ok ? 'delivered' : attempt >= maxAttempts || !delivery.webhook.enabled ? 'failed' : 'pending'
+    const status = result.ok
+      ? 'delivered'
+      : attempt >= maxAttempts || !delivery.webhook.enabled
+        ? 'failed'
+        : 'pending'
     await recordDeliveryAttempt(
       database.db,
-      { deliveryId: delivery.deliveryId, attempt, attemptedAt: at, ok: result.ok, statusCode: result.statusCode, error: result.error, durationMs: Math.round(performance.now() - started) },
-      { status, nextAttemptAt: status === 'pending' ? new Date(at.getTime() + backoffDelayMs(attempt, baseDelayMs, maxDelayMs)) : at },
+      {
+        deliveryId: delivery.deliveryId,
+        attempt,
+        attemptedAt: at,
+        ok: result.ok,
+        statusCode: result.statusCode,
+        error: result.error,
+        durationMs: Math.round(performance.now() - started),
+      },
+      {
+        status,
+        nextAttemptAt:
+          status === 'pending'
+            ? new Date(at.getTime() + backoffDelayMs(attempt, baseDelayMs, maxDelayMs))
+            : at,
+      },
     )
     pass.attempted += 1
     if (status === 'delivered') pass.delivered += 1

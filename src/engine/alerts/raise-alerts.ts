@@ -65,9 +65,14 @@ export function severityReaches(severity: Severity, min: Severity): boolean {
 }
 
 const dayMs = 86_400_000
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / dayMs)
+const daysBetween = (from: string, to: string) =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / dayMs)
 
-export async function raiseSignals(database: Database, signals: readonly PendingSignal[], options: { now: Date; actor: string }): Promise<RaiseResult> {
+export async function raiseSignals(
+  database: Database,
+  signals: readonly PendingSignal[],
+  options: { now: Date; actor: string },
+): Promise<RaiseResult> {
   const result: RaiseResult = { newAlerts: [], attached: 0, duplicates: 0 }
   if (signals.length === 0) return result
   const ordered = [...signals].sort((a, b) => (a.asOf < b.asOf ? -1 : a.asOf > b.asOf ? 1 : 0))
@@ -76,15 +81,24 @@ export async function raiseSignals(database: Database, signals: readonly Pending
     const webhooks = (await listWebhooks(trx)).filter((w) => w.enabled)
     const raised: { alertId: string; signal: PendingSignal }[] = []
     for (const signal of ordered) {
-      const key = { monitorId: signal.monitorId, sliceKey: signal.sliceKey, rule: signal.rule, period: signal.period }
+      const key = {
+        monitorId: signal.monitorId,
+        sliceKey: signal.sliceKey,
+        rule: signal.rule,
+        period: signal.period,
+      }
       if (await hasSignal(trx, key)) {
         result.duplicates += 1
         continue
       }
       const { groupKey } = signal
       const latest = await findLatestAlertOfGroup(trx, groupKey)
-      const periodsSince = latest === undefined ? Infinity : daysBetween(latest.lastPeriodStart, signal.periodStart) / signal.periodLength
-      const joins = latest !== undefined && (latest.state !== 'resolved' || periodsSince <= signal.cooldown)
+      const periodsSince =
+        latest === undefined
+          ? Infinity
+          : daysBetween(latest.lastPeriodStart, signal.periodStart) / signal.periodLength
+      const joins =
+        latest !== undefined && (latest.state !== 'resolved' || periodsSince <= signal.cooldown)
       const record = {
         ...key,
         asOf: signal.asOf,
@@ -121,7 +135,9 @@ export async function raiseSignals(database: Database, signals: readonly Pending
       await enqueueDeliveries(
         trx,
         alertId,
-        webhooks.filter((w) => severityReaches(signal.severity, w.minSeverity)).map((w) => w.webhookId),
+        webhooks
+          .filter((w) => severityReaches(signal.severity, w.minSeverity))
+          .map((w) => w.webhookId),
         options.now,
       )
       raised.push({ alertId, signal })
@@ -134,7 +150,14 @@ export async function raiseSignals(database: Database, signals: readonly Pending
         action: 'alert.raise',
         subjectType: 'alert',
         subjectId: alertId,
-        after: { monitorId: signal.monitorId, slice: signal.slice, rule: signal.rule, period: signal.period, severity: signal.severity, pValue: signal.pValue },
+        after: {
+          monitorId: signal.monitorId,
+          slice: signal.slice,
+          rule: signal.rule,
+          period: signal.period,
+          severity: signal.severity,
+          pValue: signal.pValue,
+        },
         at: options.now,
       })
     }

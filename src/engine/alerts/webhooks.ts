@@ -3,10 +3,17 @@ import { z } from 'zod'
 import { NotFoundError, ValidationError } from '../../domain/errors.js'
 import { ALERT_SEVERITIES } from '../../domain/monitoring/monitor-definition.js'
 import type { Database } from '../../store/db.js'
-import { deleteWebhook, listWebhooks, upsertWebhook, type WebhookRecord } from '../../store/alert-store.js'
+import {
+  deleteWebhook,
+  listWebhooks,
+  upsertWebhook,
+  type WebhookRecord,
+} from '../../store/alert-store.js'
 
 export const webhookInputSchema = z.strictObject({
-  webhookId: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'lowercase letters, digits, _ . - (at most 64)'),
+  webhookId: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'lowercase letters, digits, _ . - (at most 64)'),
   url: z
     .string()
     .max(2000)
@@ -26,10 +33,15 @@ export const webhookInputSchema = z.strictObject({
 export async function setWebhook(database: Database, input: unknown): Promise<WebhookRecord> {
   const parsed = webhookInputSchema.safeParse(input)
   if (!parsed.success) {
-    throw new ValidationError('not a valid webhook', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })))
+    throw new ValidationError(
+      'not a valid webhook',
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    )
   }
   await upsertWebhook(database.db, parsed.data)
-  return (await listWebhooks(database.db)).find((w) => w.webhookId === parsed.data.webhookId) as WebhookRecord
+  return (await listWebhooks(database.db)).find(
+    (w) => w.webhookId === parsed.data.webhookId,
+  ) as WebhookRecord
 }
 
 export function findWebhooks(database: Database): Promise<WebhookRecord[]> {
@@ -37,5 +49,6 @@ export function findWebhooks(database: Database): Promise<WebhookRecord[]> {
 }
 
 export async function removeWebhook(database: Database, webhookId: string): Promise<void> {
-  if (!(await deleteWebhook(database.db, webhookId))) throw new NotFoundError(`no webhook ${webhookId}`)
+  if (!(await deleteWebhook(database.db, webhookId)))
+    throw new NotFoundError(`no webhook ${webhookId}`)
 }

@@ -5,6 +5,9 @@
  * the rows actually inserted, aggregated here in JS on both paths so that the sketch bucket has
  * one implementation (`quantileSketchBucket`; PostgreSQL's ln() may differ from Math.log in the
  * last bit and move a value across a bucket boundary).
+ *
+ * With sampling plans, the decisions a batch actually inserts are also drawn (`drawStreaming`) and
+ * their samples and audit tasks written in the same transaction (see sample-at-ingest.ts).
  */
 import type { FieldIssue } from '../../domain/errors.js'
 import { fastValidateDecision } from '../../domain/fast-validate-decision.js'
@@ -23,6 +26,7 @@ import {
   normalizeTimestamp,
 } from './copy-text.js'
 import { MalformedRow, type IncomingRow } from './incoming-row.js'
+import type { StreamingPlan } from '../sampling/draw-streaming.js'
 import {
   DUPLICATE,
   checkTaxonomyCodes,
@@ -31,6 +35,12 @@ import {
   type IngestTaxonomy,
   type RecordIngester,
 } from './record-ingester.js'
+import {
+  mayBeSampled,
+  writeIngestSamples,
+  type IngestSampling,
+  type SampleCandidate,
+} from './sample-at-ingest.js'
 import { VolumeRollup, rollupKey } from './volume-rollup.js'
 
 export interface DecisionBatch {
@@ -39,13 +49,18 @@ export interface DecisionBatch {
   rollupKeys: string[]
   /** -1 when the decision has no handle time. */
   handleTimes: number[]
+  /** Decisions some sampling plan may sample (hash below its largest rate); empty without plans. */
+  sampleCandidates: SampleCandidate[]
 }
 
 function emptyBatch(): DecisionBatch {
-  return { copyText: '', ids: [], rollupKeys: [], handleTimes: [] }
+  return { copyText: '', ids: [], rollupKeys: [], handleTimes: [], sampleCandidates: [] }
 }
 
-export function createDecisionIngester(taxonomy: IngestTaxonomy): RecordIngester<DecisionBatch> {
+export function createDecisionIngester(
+  taxonomy: IngestTaxonomy,
+  sampling: readonly StreamingPlan[] = [],
+): RecordIngester<DecisionBatch> {
   let batch = emptyBatch()
   let seen = new Set<string>()
   return {
@@ -95,6 +110,8 @@ export function createDecisionIngester(taxonomy: IngestTaxonomy): RecordIngester
         rollupKey(decidedAt.day, r.region, r.queue, r.site, r.actor_type, r.policy, r.action),
       )
       batch.handleTimes.push(handleTime ?? -1)
+      if (sampling.length > 0 && mayBeSampled(sampling, r.decision_id))
+        batch.sampleCandidates.push({ decision: r, day: decidedAt.day })
       return undefined
     },
     take() {
@@ -106,6 +123,7 @@ export function createDecisionIngester(taxonomy: IngestTaxonomy): RecordIngester
     async write(connection: RawConnection, taken: DecisionBatch): Promise<BatchOutcome> {
       const rollup = new VolumeRollup()
       let inserted: number
+      let candidates = taken.sampleCandidates
       if (await copyNewDecisions(connection, taken.copyText)) {
         for (let i = 0; i < taken.ids.length; i++)
           rollup.add(taken.rollupKeys[i] as string, taken.handleTimes[i] as number)
@@ -119,10 +137,19 @@ export function createDecisionIngester(taxonomy: IngestTaxonomy): RecordIngester
             rollup.add(taken.rollupKeys[i] as string, taken.handleTimes[i] as number)
         }
         inserted = insertedIds.size
+        // Only decisions inserted now are sampled: a stored one was sampled (or not) when it was.
+        candidates = candidates.filter((c) => insertedIds.has(c.decision.decision_id))
       }
       await addVolumeRollups(connection, rollup.volumeRows())
       await addHandleTimeBuckets(connection, rollup.bucketRows())
-      return { inserted, duplicates: taken.ids.length - inserted, rejects: [] }
+      let sampled: IngestSampling | undefined
+      if (sampling.length > 0) sampled = await writeIngestSamples(connection, sampling, candidates)
+      return {
+        inserted,
+        duplicates: taken.ids.length - inserted,
+        rejects: [],
+        ...(sampled === undefined ? {} : { sampled }),
+      }
     },
   }
 }

@@ -7,6 +7,7 @@ export {
   ingestRecords,
   type IncomingRow,
   type IngestProgress,
+  type IngestSampling,
   type IngestRecordsOptions,
   type IngestSummary,
   type RejectedRow,

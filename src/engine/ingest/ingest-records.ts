@@ -5,20 +5,27 @@
  * a re-run completes it: records are idempotent on their ids. While one batch is being written,
  * the next one is parsed and validated (the database works on another core meanwhile).
  * Memory is constant: one batch being built and one being written.
+ *
+ * Decisions may be sampled as they arrive (`sampling`: compiled plans, see
+ * engine/sampling/compile-ingest-plans.ts): the decisions a batch inserts are drawn with
+ * `drawStreaming` and their samples and audit tasks written in the batch's transaction.
  */
-import type { FieldIssue } from '../../domain/errors.js'
+import { ValidationError, type FieldIssue } from '../../domain/errors.js'
 import { indexTaxonomy } from '../../domain/taxonomy/outcome.js'
 import type { RecordKind } from '../../domain/records.js'
 import type { Database, RawConnection } from '../../store/db.js'
 import { beginBatch, commitBatch, rollbackBatch } from '../../store/ingest-store.js'
 import { getCurrentTaxonomy } from '../../store/taxonomy-store.js'
+import type { StreamingPlan } from '../sampling/draw-streaming.js'
 import { createAuditIngester } from './audit-ingester.js'
 import { createDecisionIngester } from './decision-ingester.js'
 import type { IncomingRow, RejectedRow } from './incoming-row.js'
 import { createRatingIngester } from './rating-ingester.js'
 import { DUPLICATE, type IngestTaxonomy, type RecordIngester } from './record-ingester.js'
+import type { IngestSampling } from './sample-at-ingest.js'
 
 export { MalformedRow, type IncomingRow, type RejectedRow } from './incoming-row.js'
+export type { IngestSampling } from './sample-at-ingest.js'
 
 export const DEFAULT_BATCH_SIZE = 10_000
 /** How many rejected rows a summary lists; `onReject` sees every one. */
@@ -32,6 +39,8 @@ export interface IngestSummary {
   rejected: number
   /** The first MAX_LISTED_REJECTS rejected rows. */
   rejects: RejectedRow[]
+  /** Present when decisions were ingested with sampling plans: the samples and tasks written. */
+  sampling?: IngestSampling
   durationMs: number
 }
 
@@ -47,13 +56,23 @@ export interface IngestRecordsOptions {
   batchSize?: number
   onProgress?: (progress: IngestProgress) => void
   onReject?: (reject: RejectedRow) => void
+  /**
+   * Decisions only: compiled plans (`compileIngestPlans`) that sample every batch's newly inserted
+   * decisions, in the batch's transaction. None (the default): nothing is sampled.
+   */
+  sampling?: readonly StreamingPlan[]
 }
 
 /** Decisions and audits are checked against the current taxonomy; ratings are not. */
 async function createIngester(
   database: Database,
   kind: RecordKind,
+  sampling: readonly StreamingPlan[],
 ): Promise<RecordIngester<unknown>> {
+  if (sampling.length > 0 && kind !== 'decisions')
+    throw new ValidationError(`sampling plans apply to decisions, not ${kind}`, [
+      { path: 'sampleWith', message: `only decisions are sampled (got ${kind})` },
+    ])
   if (kind === 'ratings') return createRatingIngester() as RecordIngester<unknown>
   const stored = await getCurrentTaxonomy(database.db)
   const taxonomy: IngestTaxonomy = {
@@ -61,7 +80,9 @@ async function createIngester(
     version: stored.version,
   }
   return (
-    kind === 'decisions' ? createDecisionIngester(taxonomy) : createAuditIngester(taxonomy)
+    kind === 'decisions'
+      ? createDecisionIngester(taxonomy, sampling)
+      : createAuditIngester(taxonomy)
   ) as RecordIngester<unknown>
 }
 
@@ -107,7 +128,8 @@ export async function ingestRowGroups(
   const started = performance.now()
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE
   // Before taking the connection: on PGlite the connection is the one session, held until the end.
-  const ingester = await createIngester(database, kind)
+  const sampling = options.sampling ?? []
+  const ingester = await createIngester(database, kind, sampling)
   const summary: IngestSummary = {
     kind,
     received: 0,
@@ -115,6 +137,7 @@ export async function ingestRowGroups(
     duplicates: 0,
     rejected: 0,
     rejects: [],
+    ...(sampling.length > 0 ? { sampling: { samples: 0, tasksCreated: 0 } } : {}),
     durationMs: 0,
   }
   const reject = (row: RejectedRow) => {
@@ -135,6 +158,10 @@ export async function ingestRowGroups(
       const outcome = await writeBatch(connection, ingester, batch)
       summary.inserted += outcome.inserted
       summary.duplicates += outcome.duplicates
+      if (summary.sampling !== undefined && outcome.sampled !== undefined) {
+        summary.sampling.samples += outcome.sampled.samples
+        summary.sampling.tasksCreated += outcome.sampled.tasksCreated
+      }
       for (const row of outcome.rejects) reject(row)
       progress()
     }

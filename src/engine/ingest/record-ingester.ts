@@ -3,6 +3,7 @@ import type { FieldIssue } from '../../domain/errors.js'
 import type { TaxonomyIndex } from '../../domain/taxonomy/outcome.js'
 import type { RawConnection } from '../../store/db.js'
 import type { IncomingRow, RejectedRow } from './incoming-row.js'
+import type { IngestSampling } from './sample-at-ingest.js'
 
 /** `add` found the record's key earlier in the same batch: the first one wins. */
 export const DUPLICATE = 'duplicate'
@@ -12,6 +13,8 @@ export interface BatchOutcome {
   duplicates: number
   /** Rows refused at write time (an audit of an unknown decision, a self-audit). */
   rejects: RejectedRow[]
+  /** Decisions with sampling plans: what the batch sampled. */
+  sampled?: IngestSampling
 }
 
 export interface IngestTaxonomy {

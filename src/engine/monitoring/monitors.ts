@@ -4,7 +4,11 @@
  */
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.js'
 import { usesRollups } from '../../domain/metrics/metric-definition.js'
-import { loadDefaultMonitors, parseMonitor, type Monitor } from '../../domain/monitoring/monitor-definition.js'
+import {
+  loadDefaultMonitors,
+  parseMonitor,
+  type Monitor,
+} from '../../domain/monitoring/monitor-definition.js'
 import type { Database } from '../../store/db.js'
 import { deleteStoredMonitor, listStoredMonitors, saveMonitor } from '../../store/monitor-store.js'
 import { getMetric, loadMetricSetup, type MetricSetup } from '../metrics/metric-setup.js'
@@ -21,7 +25,9 @@ export async function listMonitors(database: Database): Promise<MonitorEntry[]> 
   const storedById = new Map(stored.map((s) => [s.monitorId, parseMonitor(s.document)]))
   const entries: MonitorEntry[] = defaults.map((d) => {
     const override = storedById.get(d.id)
-    return override === undefined ? { monitor: d, source: 'default' } : { monitor: override, source: 'overridden' }
+    return override === undefined
+      ? { monitor: d, source: 'default' }
+      : { monitor: override, source: 'overridden' }
   })
   for (const [id, monitor] of storedById) {
     if (!defaults.some((d) => d.id === id)) entries.push({ monitor, source: 'custom' })
@@ -40,15 +46,30 @@ export function checkMonitorMetric(monitor: Monitor, setup: MetricSetup): void {
   if (monitor.kind !== 'chart') return
   const metric = getMetric(setup, monitor.metric)
   if (metric.kind !== 'proportion' && metric.kind !== 'weighted_score') {
-    throw new ValidationError(`${metric.code} is a ${metric.kind} metric; monitors chart rates and scores`, [
-      { path: 'metric', message: 'use a proportion or weighted_score metric (e.g. error_rate)' },
-    ])
+    throw new ValidationError(
+      `${metric.code} is a ${metric.kind} metric; monitors chart rates and scores`,
+      [{ path: 'metric', message: 'use a proportion or weighted_score metric (e.g. error_rate)' }],
+    )
   }
-  if (usesRollups(metric)) throw new ValidationError(`${metric.code} cannot be monitored`, [{ path: 'metric', message: 'not an audit metric' }])
+  if (metric.over === 'appeals') {
+    throw new ValidationError(
+      `${metric.code} is measured over appeals, which users choose; monitors chart sampled final verdicts`,
+      [{ path: 'metric', message: 'use a metric over verdicts' }],
+    )
+  }
+  if (usesRollups(metric))
+    throw new ValidationError(`${metric.code} cannot be monitored`, [
+      { path: 'metric', message: 'not an audit metric' },
+    ])
 }
 
 /** Validates and stores a monitor (creating it, or replacing a stored one or a default). */
-export async function setMonitor(database: Database, input: unknown, createdBy: string | null, now: Date): Promise<MonitorEntry> {
+export async function setMonitor(
+  database: Database,
+  input: unknown,
+  createdBy: string | null,
+  now: Date,
+): Promise<MonitorEntry> {
   const monitor = parseMonitor(input)
   checkMonitorMetric(monitor, await loadMetricSetup(database))
   await saveMonitor(database.db, monitor.id, monitor, createdBy, now)
@@ -61,7 +82,9 @@ export async function deleteMonitor(database: Database, monitorId: string): Prom
   const removed = await deleteStoredMonitor(database.db, monitorId)
   if (removed) return
   if (loadDefaultMonitors().some((d) => d.id === monitorId)) {
-    throw new ConflictError(`${monitorId} is a default monitor; switch it off with enabled: false instead`)
+    throw new ConflictError(
+      `${monitorId} is a default monitor; switch it off with enabled: false instead`,
+    )
   }
   throw new NotFoundError(`no monitor ${monitorId}`)
 }

@@ -11,20 +11,36 @@
  * Delivery happens afterwards and never blocks a run (engine/alerts/deliver-alerts.ts).
  *
  * Cost: one aggregate statement per chart monitor over its window (final_verdicts ⋈
- * audited_decisions, grouped by slice × period: Σw, Σw², Σw·y, n) — evaluateBatch in
- * engine/metrics — plus one per frozen baseline; judging runs in JS in O(slices × history).
+ * audited_decisions, grouped by slice × period: n, Σw, Σw², Σw·y — monitor-store
+ * `aggregateMonitorSeries`, with the metrics store's dimension and filter compilers) plus one per
+ * frozen baseline; judging runs in JS in O(slices × history).
  * Locking: the write phase runs in one transaction under an advisory lock (monitor-store).
  */
 import { addDays, daysBetween, startOfWeek, toDay } from '../../domain/metrics/period.js'
 import type { MetricDefinition } from '../../domain/metrics/metric-definition.js'
-import { controlFalseAlarms, DEFAULT_FALSE_ALARM_RATE, type Unusualness } from '../../domain/monitoring/control-false-alarms.js'
-import { judgeSeries, toDefectSums, type Candidate, type Judgement, type PeriodSums } from '../../domain/monitoring/judge-series.js'
-import { resolveChartSettings, type ChartMonitor, type Monitor, type TargetMonitor } from '../../domain/monitoring/monitor-definition.js'
+import {
+  controlFalseAlarms,
+  DEFAULT_FALSE_ALARM_RATE,
+  type Unusualness,
+} from '../../domain/monitoring/control-false-alarms.js'
+import {
+  judgeSeries,
+  toDefectSums,
+  type Candidate,
+  type Judgement,
+  type PeriodSums,
+} from '../../domain/monitoring/judge-series.js'
+import {
+  resolveChartSettings,
+  type ChartMonitor,
+  type Monitor,
+  type TargetMonitor,
+} from '../../domain/monitoring/monitor-definition.js'
 import { ValidationError } from '../../domain/errors.js'
 import { normalCdf } from '../../stats/index.js'
 import type { Database } from '../../store/db.js'
-import { insertMonitorRun } from '../../store/monitor-store.js'
-import { evaluateBatch } from '../metrics/evaluate-batch.js'
+import { aggregateMonitorSeries, insertMonitorRun } from '../../store/monitor-store.js'
+import { measureOf, requestDimensions } from '../metrics/evaluate-batch.js'
 import { getMetric, loadMetricSetup, type MetricSetup } from '../metrics/metric-setup.js'
 import { evaluateTargets } from '../targets/evaluate-targets.js'
 import { raiseSignals, type PendingSignal, type RaiseResult } from '../alerts/raise-alerts.js'
@@ -35,7 +51,7 @@ export interface RunMonitorsOptions {
   asOf: string
   /** Backfill: judge as of every day from this one to `asOf`, as a daily cron would have. */
   from?: string
-  /** q of the Benjamini-Hochberg control across slices (default 0.001). */
+  /** q of the Benjamini-Hochberg control across slices (default 0.0005). */
   falseAlarmRate?: number
   /** Only these monitors (default: every enabled one). */
   monitorIds?: readonly string[]
@@ -68,7 +84,10 @@ function checkDay(value: string, path: string): void {
 }
 
 /** Start of the period a chart monitor judges on `asOf`: the latest one that ended by then, less its delay. */
-export function judgedPeriodStart(monitor: Pick<ChartMonitor, 'period' | 'delay'>, asOf: string): string {
+export function judgedPeriodStart(
+  monitor: Pick<ChartMonitor, 'period' | 'delay'>,
+  asOf: string,
+): string {
   if (monitor.period === 'day') return addDays(asOf, -1 - monitor.delay)
   return addDays(startOfWeek(asOf), -7 * (1 + monitor.delay))
 }
@@ -98,58 +117,88 @@ interface ChartData {
   windowStart: string
 }
 
-async function loadChartData(database: Database, setup: MetricSetup, monitor: ChartMonitor, firstJudged: string, lastJudged: string): Promise<ChartData> {
+async function loadChartData(
+  database: Database,
+  setup: MetricSetup,
+  monitor: ChartMonitor,
+  firstJudged: string,
+  lastJudged: string,
+): Promise<ChartData> {
   const metric = getMetric(setup, monitor.metric)
   const settings = resolveChartSettings(monitor)
   const length = periodLength(monitor)
-  const back = monitor.baseline.kind === 'rolling' ? settings.history - 1 + settings.baselinePeriods : settings.history - 1
+  const back =
+    monitor.baseline.kind === 'rolling'
+      ? settings.history - 1 + settings.baselinePeriods
+      : settings.history - 1
   const windowStart = addDays(firstJudged, -back * length)
   const grain = monitor.period
   const flipSums = metric.kind === 'proportion' && metric.higher_is_better
-  const restrict = Object.keys(monitor.restrict).length === 0 ? undefined : monitor.restrict
-  const [rows = []] = await evaluateBatch(database, setup, [{ metric, dimensions: [...monitor.by, grain], restrict }], {
-    range: { from: windowStart, to: addDays(lastJudged, length) },
-    scope: { regions: null, sites: null },
-    confidence: 0.95,
+  const measure = measureOf(metric, setup.severityWeights)
+  const dimensions = [...requestDimensions({ metric, dimensions: monitor.by }), grain]
+  const rows = await aggregateMonitorSeries(database.db, {
+    from: windowStart,
+    to: addDays(lastJudged, length),
+    dimensions,
+    restrict: monitor.restrict,
+    measure,
+    enforcingActions: setup.enforcingActions,
   })
+  const sliceOf = (keys: (string | null)[], width: number) => {
+    const slice: Record<string, string | null> = { ...monitor.restrict }
+    for (let i = 0; i < width; i++) slice[dimensions[i] as string] = keys[i] ?? null
+    return slice
+  }
   const slices = new Map<string, SliceSeries>()
   for (const row of rows) {
-    if (row.sums === null) continue
-    const period = row.keys[grain]
+    const period = row.keys[dimensions.length - 1]
     if (period == null) continue
-    const slice: Record<string, string | null> = { ...monitor.restrict }
-    for (const [k, v] of Object.entries(row.keys)) if (k !== grain) slice[k] = v
+    const slice = sliceOf(row.keys, dimensions.length - 1)
     const key = sliceKeyOf(slice)
     let series = slices.get(key)
     if (series === undefined) {
       series = { slice, byPeriod: new Map() }
       slices.set(key, series)
     }
-    series.byPeriod.set(period, toDefectSums({ period, ...row.sums }, flipSums))
+    series.byPeriod.set(
+      period,
+      toDefectSums({ period, n: row.n, sw: row.sw, sw2: row.sw2, swy: row.swy }, flipSums),
+    )
   }
   let frozen: Map<string, PeriodSums> | null = null
   if (monitor.baseline.kind === 'frozen') {
     frozen = new Map()
-    const [baseRows = []] = await evaluateBatch(database, setup, [{ metric, dimensions: [...monitor.by], restrict }], {
-      range: { from: monitor.baseline.from, to: addDays(monitor.baseline.to, 1) },
-      scope: { regions: null, sites: null },
-      confidence: 0.95,
+    const baseRows = await aggregateMonitorSeries(database.db, {
+      from: monitor.baseline.from,
+      to: addDays(monitor.baseline.to, 1),
+      dimensions: dimensions.slice(0, -1),
+      restrict: monitor.restrict,
+      measure,
+      enforcingActions: setup.enforcingActions,
     })
     for (const row of baseRows) {
-      if (row.sums === null) continue
-      const slice: Record<string, string | null> = { ...monitor.restrict, ...row.keys }
-      frozen.set(sliceKeyOf(slice), toDefectSums({ period: monitor.baseline.from, ...row.sums }, flipSums))
+      const slice = sliceOf(row.keys, dimensions.length - 1)
+      frozen.set(
+        sliceKeyOf(slice),
+        toDefectSums(
+          { period: monitor.baseline.from, n: row.n, sw: row.sw, sw2: row.sw2, swy: row.swy },
+          flipSums,
+        ),
+      )
     }
   }
   return { monitor, metric, slices: [...slices.values()], frozen, windowStart }
 }
 
-function denseSeries(series: SliceSeries, from: string, to: string, length: number): PeriodSums[] {
-  const out: PeriodSums[] = []
-  for (let p = from; p <= to; p = addDays(p, length)) {
-    out.push(series.byPeriod.get(p) ?? { period: p, n: 0, sw: 0, sw2: 0, swy: 0 })
-  }
-  return out
+/** The period starts from `from` to `to` inclusive (computed once per monitor, shared by its slices). */
+function periodStarts(from: string, to: string, length: number): string[] {
+  const starts: string[] = []
+  for (let p = from; p <= to; p = addDays(p, length)) starts.push(p)
+  return starts
+}
+
+function denseSeries(series: SliceSeries, starts: readonly string[]): PeriodSums[] {
+  return starts.map((p) => series.byPeriod.get(p) ?? { period: p, n: 0, sw: 0, sw2: 0, swy: 0 })
 }
 
 interface FamilyTest {
@@ -214,10 +263,27 @@ function chartSignal(test: FamilyTest, unusual: Unusualness, asOf: string): Pend
     pAdjusted: unusual.pAdjusted,
     evidence: {
       kind: 'chart',
-      monitor: { id: monitor.id, name: monitor.name, period: monitor.period, chart: monitor.chart, rules: monitor.rules, baseline: monitor.baseline, minCount: monitor.minCount },
-      metric: { code: metric.code, name: metric.name, unit: metric.unit, higherIsBetter: metric.higher_is_better },
+      monitor: {
+        id: monitor.id,
+        name: monitor.name,
+        period: monitor.period,
+        chart: monitor.chart,
+        rules: monitor.rules,
+        baseline: monitor.baseline,
+        minCount: monitor.minCount,
+      },
+      metric: {
+        code: metric.code,
+        name: metric.name,
+        unit: metric.unit,
+        higherIsBetter: metric.higher_is_better,
+      },
       slice,
-      period: { start: periodStart, end: addDays(periodStart, periodLength(monitor)), label: periodLabel(monitor, periodStart) },
+      period: {
+        start: periodStart,
+        end: addDays(periodStart, periodLength(monitor)),
+        label: periodLabel(monitor, periodStart),
+      },
       rule: candidate.rule,
       ruleText: describeRule(candidate.rule),
       value: point?.value ?? null,
@@ -235,9 +301,17 @@ function chartSignal(test: FamilyTest, unusual: Unusualness, asOf: string): Pend
   }
 }
 
-async function targetSignals(database: Database, setup: MetricSetup, monitor: TargetMonitor, asOf: string): Promise<PendingSignal[]> {
+async function targetSignals(
+  database: Database,
+  setup: MetricSetup,
+  monitor: TargetMonitor,
+  asOf: string,
+): Promise<PendingSignal[]> {
   const lastDay = addDays(asOf, -1)
-  const range = { first: setup.range.first, last: setup.range.last === null || setup.range.last > lastDay ? lastDay : setup.range.last }
+  const range = {
+    first: setup.range.first,
+    last: setup.range.last === null || setup.range.last > lastDay ? lastDay : setup.range.last,
+  }
   const results = await evaluateTargets(
     database,
     null,
@@ -250,8 +324,12 @@ async function targetSignals(database: Database, setup: MetricSetup, monitor: Ta
     if (monitor.targets !== undefined && !monitor.targets.includes(result.target.targetId)) continue
     const { value, target } = result
     const slice: Record<string, string | null> = { target: target.targetId, ...target.scope }
-    const se = value.estimate !== null && value.effectiveSampleSize ? Math.sqrt((value.estimate * (1 - value.estimate)) / value.effectiveSampleSize) : null
-    const pValue = se !== null && se > 0 && result.gap !== null ? 1 - normalCdf(result.gap / se) : null
+    const se =
+      value.estimate !== null && value.effectiveSampleSize
+        ? Math.sqrt((value.estimate * (1 - value.estimate)) / value.effectiveSampleSize)
+        : null
+    const pValue =
+      se !== null && se > 0 && result.gap !== null ? 1 - normalCdf(result.gap / se) : null
     const period = `${result.period.from}..${addDays(result.period.to, -1)}`
     signals.push({
       monitorId: monitor.id,
@@ -298,24 +376,41 @@ function daysFrom(from: string, to: string): string[] {
 }
 
 /** Runs the monitors; never raises the same (monitor, slice, rule, period) twice. */
-export async function runMonitors(database: Database, options: RunMonitorsOptions): Promise<MonitorRunSummary> {
+export async function runMonitors(
+  database: Database,
+  options: RunMonitorsOptions,
+): Promise<MonitorRunSummary> {
   checkDay(options.asOf, 'asOf')
   if (options.from !== undefined) {
     checkDay(options.from, 'from')
-    if (options.from > options.asOf) throw new ValidationError('from is after asOf', [{ path: 'from', message: 'must not be after the as-of date' }])
-    if (daysBetween(options.from, options.asOf) > 731) throw new ValidationError('backfill too long', [{ path: 'from', message: 'at most two years' }])
+    if (options.from > options.asOf)
+      throw new ValidationError('from is after asOf', [
+        { path: 'from', message: 'must not be after the as-of date' },
+      ])
+    if (daysBetween(options.from, options.asOf) > 731)
+      throw new ValidationError('backfill too long', [
+        { path: 'from', message: 'at most two years' },
+      ])
   }
   const q = options.falseAlarmRate ?? DEFAULT_FALSE_ALARM_RATE
-  if (!(q > 0 && q < 1)) throw new ValidationError('falseAlarmRate must be in (0, 1)', [{ path: 'falseAlarmRate', message: 'e.g. 0.001' }])
+  if (!(q > 0 && q < 1))
+    throw new ValidationError('falseAlarmRate must be in (0, 1)', [
+      { path: 'falseAlarmRate', message: 'e.g. 0.0005' },
+    ])
   const started = new Date()
   const setup = await loadMetricSetup(database)
   const entries = await listMonitors(database)
   const wanted = options.monitorIds === undefined ? null : new Set(options.monitorIds)
   if (wanted !== null) {
     const missing = [...wanted].filter((id) => !entries.some((e) => e.monitor.id === id))
-    if (missing.length > 0) throw new ValidationError(`no monitor ${missing.join(', ')}`, [{ path: 'monitor', message: 'see assay monitor list' }])
+    if (missing.length > 0)
+      throw new ValidationError(`no monitor ${missing.join(', ')}`, [
+        { path: 'monitor', message: 'see assay monitor list' },
+      ])
   }
-  const active: Monitor[] = entries.map((e) => e.monitor).filter((m) => m.enabled && (wanted === null || wanted.has(m.id)))
+  const active: Monitor[] = entries
+    .map((e) => e.monitor)
+    .filter((m) => m.enabled && (wanted === null || wanted.has(m.id)))
   for (const monitor of active) checkMonitorMetric(monitor, setup)
   const asOfDays = daysFrom(options.from ?? options.asOf, options.asOf)
   const firstAsOf = asOfDays[0] as string
@@ -323,11 +418,23 @@ export async function runMonitors(database: Database, options: RunMonitorsOption
 
   const charts = active.filter((m): m is ChartMonitor => m.kind === 'chart')
   const data = await Promise.all(
-    charts.map((m) => loadChartData(database, setup, m, judgedPeriodStart(m, firstAsOf), judgedPeriodStart(m, lastAsOf))),
+    charts.map((m) =>
+      loadChartData(
+        database,
+        setup,
+        m,
+        judgedPeriodStart(m, firstAsOf),
+        judgedPeriodStart(m, lastAsOf),
+      ),
+    ),
   )
   const dense = data.map((d) => {
-    const last = judgedPeriodStart(d.monitor, lastAsOf)
-    return d.slices.map((s) => ({ slice: s.slice, series: denseSeries(s, d.windowStart, last, periodLength(d.monitor)) }))
+    const starts = periodStarts(
+      d.windowStart,
+      judgedPeriodStart(d.monitor, lastAsOf),
+      periodLength(d.monitor),
+    )
+    return d.slices.map((s) => ({ slice: s.slice, series: denseSeries(s, starts) }))
   })
 
   let pointsJudged = 0
@@ -340,7 +447,10 @@ export async function runMonitors(database: Database, options: RunMonitorsOption
       const periodStart = judgedPeriodStart(d.monitor, asOf)
       const index = daysBetween(d.windowStart, periodStart) / periodLength(d.monitor)
       for (const { slice, series } of dense[mi] ?? []) {
-        const frozen = d.frozen === null ? null : (d.frozen.get(sliceKeyOf(slice)) ?? { period: '', n: 0, sw: 0, sw2: 0, swy: 0 })
+        const frozen =
+          d.frozen === null
+            ? null
+            : (d.frozen.get(sliceKeyOf(slice)) ?? { period: '', n: 0, sw: 0, sw2: 0, swy: 0 })
         const judgement = judgeSeries(series.slice(0, index + 1), index, {
           monitor: d.monitor,
           settings,
@@ -348,7 +458,8 @@ export async function runMonitors(database: Database, options: RunMonitorsOption
           frozenBaseline: frozen,
         })
         if (judgement.skipped === undefined) pointsJudged += 1
-        for (const candidate of judgement.candidates) family.push({ data: d, slice, periodStart, candidate, judgement })
+        for (const candidate of judgement.candidates)
+          family.push({ data: d, slice, periodStart, candidate, judgement })
       }
     })
     tests += family.length
@@ -362,10 +473,14 @@ export async function runMonitors(database: Database, options: RunMonitorsOption
     })
   }
   for (const monitor of active) {
-    if (monitor.kind === 'targets') signals.push(...(await targetSignals(database, setup, monitor, lastAsOf)))
+    if (monitor.kind === 'targets')
+      signals.push(...(await targetSignals(database, setup, monitor, lastAsOf)))
   }
 
-  const raised: RaiseResult = await raiseSignals(database, signals, { now: options.now, actor: options.actor ?? 'system' })
+  const raised: RaiseResult = await raiseSignals(database, signals, {
+    now: options.now,
+    actor: options.actor ?? 'system',
+  })
   const summary: MonitorRunSummary = {
     asOfFrom: firstAsOf,
     asOfTo: lastAsOf,

@@ -32,9 +32,16 @@ export function startMonitorSchedule(
     running = (async () => {
       const now = ctx.clock.now()
       try {
-        const summary = await runMonitors(ctx.database, { asOf: defaultAsOf(now), now, actor: 'system' })
+        const summary = await runMonitors(ctx.database, {
+          asOf: defaultAsOf(now),
+          now,
+          actor: 'system',
+        })
         const measured = await measureOpenActions(ctx.database, { asOf: defaultAsOf(now), now })
-        ctx.logger.info({ ...summary, newAlerts: summary.newAlerts.length, actionsMeasured: measured }, 'monitor run')
+        ctx.logger.info(
+          { ...summary, newAlerts: summary.newAlerts.length, actionsMeasured: measured },
+          'monitor run',
+        )
       } catch (error) {
         ctx.logger.error({ err: error }, 'monitor run failed')
       } finally {

@@ -104,7 +104,7 @@ function stratifiedMargin(strata: readonly StratumAllocation[], confidence: numb
   return z * Math.sqrt(variance)
 }
 
-async function withErrors(
+export async function withErrors(
   database: Database,
   plan: SamplingPlan,
   tiers: PolicyTiers,
@@ -122,7 +122,7 @@ async function withErrors(
 }
 
 /** The stratum key of a group of raw stratum values, by the same function the stream uses. */
-function createKeyOfValues(
+export function createKeyOfValues(
   plan: SamplingPlan,
   tiers: PolicyTiers,
 ): (values: readonly string[]) => string {
@@ -143,13 +143,13 @@ function createKeyOfValues(
   }
 }
 
-interface Volumes {
+export interface Volumes {
   strata: { stratum: string; volume: number }[]
   moderators: { actorId: string; volume: number }[]
   groups: { values: string[]; stratum: string }[]
 }
 
-async function countVolumes(
+export async function countVolumes(
   database: Database,
   plan: SamplingPlan,
   tiers: PolicyTiers,

@@ -24,6 +24,8 @@ import type { SamplingPlan } from '../../domain/sampling/plan.js'
 export interface StreamingPlan {
   planId: string
   planVersion: number
+  /** The plan's period kind: a streamed sample is filed under the day or ISO week of its decision. */
+  period: SamplingPlan['period']
   rates: ReadonlyMap<string, number>
   defaultRate: number
   /** The largest rate of any stratum: a decision with u ≥ it is not sampled whatever its stratum. */
@@ -92,6 +94,7 @@ export function compileStreamingPlan(
   return {
     planId: stored.planId,
     planVersion: stored.version,
+    period: stored.plan.period,
     rates,
     defaultRate,
     maxRate: Math.max(defaultRate, ...rates.values()),

@@ -5,7 +5,12 @@
  */
 import { createRoute, z } from '@hono/zod-openapi'
 import type { Context } from '../../../context.js'
-import { findActions, getAction, openAction, updateActionFields } from '../../../engine/actions/corrective-actions.js'
+import {
+  findActions,
+  getAction,
+  openAction,
+  updateActionFields,
+} from '../../../engine/actions/corrective-actions.js'
 import type { App } from '../../app.js'
 import { requirePermission } from '../../auth.js'
 
@@ -22,7 +27,11 @@ const listRoute = createRoute({
   summary: 'Corrective actions by due date (overdue=true: open actions past their due date)',
   request: {
     query: z.object({
-      status: z.string().max(100).optional().openapi({ description: `comma-separated: ${STATUSES.join(', ')}` }),
+      status: z
+        .string()
+        .max(100)
+        .optional()
+        .openapi({ description: `comma-separated: ${STATUSES.join(', ')}` }),
       overdue: z.enum(['true', 'false']).optional(),
       alertId: z.string().max(64).optional(),
       limit: z.coerce.number().int().min(1).max(500).optional(),
@@ -34,15 +43,19 @@ const listRoute = createRoute({
 const createActionRoute = createRoute({
   method: 'post',
   path: '/v1/actions',
-  summary: 'Opens a corrective action (fromAlert or fromPareto prefill scope, metric and root cause)',
-  request: { body: { content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } } },
+  summary:
+    'Opens a corrective action (fromAlert or fromPareto prefill scope, metric and root cause)',
+  request: {
+    body: { content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } },
+  },
   responses: { 201: json('the action') },
 })
 
 const getRoute = createRoute({
   method: 'get',
   path: '/v1/actions/{actionId}',
-  summary: 'One corrective action with its effect: before vs after the intervention, interval, test, status',
+  summary:
+    'One corrective action with its effect: before vs after the intervention, interval, test, status',
   request: { params: z.object({ actionId }) },
   responses: { 200: json('the action') },
 })
@@ -64,28 +77,58 @@ export function registerActionRoutes(app: App, ctx: Context): void {
   app.on(['PATCH'], ['/v1/actions/:actionId'], requirePermission('actions:write'))
   app.openapi(listRoute, async (c) => {
     const query = c.req.valid('query')
-    const statuses = query.status?.split(',').map((s) => s.trim()).filter((s) => s !== '')
+    const statuses = query.status
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '')
     const bad = statuses?.filter((s) => !(STATUSES as readonly string[]).includes(s)) ?? []
     if (bad.length > 0) {
-      return c.json({ error: { code: 'validation_failed', message: `unknown status ${bad.join(', ')}`, details: [{ path: 'status', message: `use ${STATUSES.join(', ')}` }] } }, 400) as never
+      return c.json(
+        {
+          error: {
+            code: 'validation_failed',
+            message: `unknown status ${bad.join(', ')}`,
+            details: [{ path: 'status', message: `use ${STATUSES.join(', ')}` }],
+          },
+        },
+        400,
+      ) as never
     }
     const actions = await findActions(
       ctx.database,
-      { statuses: statuses as (typeof STATUSES)[number][] | undefined, overdue: query.overdue === 'true', alertId: query.alertId, limit: query.limit },
+      {
+        statuses: statuses as (typeof STATUSES)[number][] | undefined,
+        overdue: query.overdue === 'true',
+        alertId: query.alertId,
+        limit: query.limit,
+      },
       ctx.clock.now(),
     )
     return c.json({ actions }, 200)
   })
   app.openapi(createActionRoute, async (c) => {
-    const action = await openAction(ctx.database, c.req.valid('json'), c.get('principal').userId, ctx.clock.now())
+    const action = await openAction(
+      ctx.database,
+      c.req.valid('json'),
+      c.get('principal').userId,
+      ctx.clock.now(),
+    )
     return c.json(action as unknown as Record<string, unknown>, 201)
   })
   app.openapi(getRoute, async (c) => {
-    const action = await getAction(ctx.database, c.req.valid('param').actionId, { now: ctx.clock.now() })
+    const action = await getAction(ctx.database, c.req.valid('param').actionId, {
+      now: ctx.clock.now(),
+    })
     return c.json(action as unknown as Record<string, unknown>, 200)
   })
   app.openapi(patchRoute, async (c) => {
-    const action = await updateActionFields(ctx.database, c.req.valid('param').actionId, c.req.valid('json'), c.get('principal').userId, ctx.clock.now())
+    const action = await updateActionFields(
+      ctx.database,
+      c.req.valid('param').actionId,
+      c.req.valid('json'),
+      c.get('principal').userId,
+      ctx.clock.now(),
+    )
     return c.json(action as unknown as Record<string, unknown>, 200)
   })
 }

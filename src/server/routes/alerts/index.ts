@@ -7,7 +7,14 @@ import { createRoute, z } from '@hono/zod-openapi'
 import type { Context } from '../../../context.js'
 import type { Principal } from '../../../domain/access.js'
 import { NotFoundError } from '../../../domain/errors.js'
-import { acknowledgeAlert, countAlertsByState, findAlerts, getAlert, parseStates, resolveAlert } from '../../../engine/alerts/alert-state.js'
+import {
+  acknowledgeAlert,
+  countAlertsByState,
+  findAlerts,
+  getAlert,
+  parseStates,
+  resolveAlert,
+} from '../../../engine/alerts/alert-state.js'
 import { findWebhooks, removeWebhook, setWebhook } from '../../../engine/alerts/webhooks.js'
 import type { App } from '../../app.js'
 import { requirePermission } from '../../auth.js'
@@ -24,9 +31,17 @@ const noteBody = {
 }
 
 /** Whether the principal's region / site limits allow this slice. */
-export function isVisibleTo(principal: Pick<Principal, 'regions' | 'sites'>, slice: Record<string, string | null>): boolean {
-  if (principal.regions !== null && (slice.region == null || !principal.regions.includes(slice.region))) return false
-  if (principal.sites !== null && (slice.site == null || !principal.sites.includes(slice.site))) return false
+export function isVisibleTo(
+  principal: Pick<Principal, 'regions' | 'sites'>,
+  slice: Record<string, string | null>,
+): boolean {
+  if (
+    principal.regions !== null &&
+    (slice.region == null || !principal.regions.includes(slice.region))
+  )
+    return false
+  if (principal.sites !== null && (slice.site == null || !principal.sites.includes(slice.site)))
+    return false
   return true
 }
 
@@ -36,10 +51,16 @@ const listRoute = createRoute({
   summary: 'Alerts, newest first (default: open and acknowledged), with counts by state',
   request: {
     query: z.object({
-      state: z.string().max(60).optional().openapi({ description: 'comma-separated: open, acknowledged, resolved; or all' }),
+      state: z
+        .string()
+        .max(60)
+        .optional()
+        .openapi({ description: 'comma-separated: open, acknowledged, resolved; or all' }),
       metric: z.string().max(64).optional(),
       monitor: z.string().max(64).optional(),
-      from: day.optional().openapi({ description: 'alerts on periods from this day (the Trends chart range)' }),
+      from: day
+        .optional()
+        .openapi({ description: 'alerts on periods from this day (the Trends chart range)' }),
       to: day.optional(),
       limit: z.coerce.number().int().min(1).max(500).optional(),
       cursor: z.string().max(500).optional(),
@@ -118,37 +139,79 @@ async function noteOf(c: { req: { json(): Promise<unknown> } }): Promise<string 
 
 export function registerAlertRoutes(app: App, ctx: Context): void {
   app.on('GET', ['/v1/alerts', '/v1/alerts/:alertId'], requirePermission('alerts:read'))
-  app.on('POST', ['/v1/alerts/:alertId/acknowledge', '/v1/alerts/:alertId/resolve'], requirePermission('alerts:write'))
-  app.on(['GET', 'PUT', 'DELETE'], ['/v1/webhooks', '/v1/webhooks/:webhookId'], requirePermission('monitors:write'))
+  app.on(
+    'POST',
+    ['/v1/alerts/:alertId/acknowledge', '/v1/alerts/:alertId/resolve'],
+    requirePermission('alerts:write'),
+  )
+  app.on(
+    ['GET', 'PUT', 'DELETE'],
+    ['/v1/webhooks', '/v1/webhooks/:webhookId'],
+    requirePermission('monitors:write'),
+  )
 
   app.openapi(listRoute, async (c) => {
     const query = c.req.valid('query')
-    const states = query.state === 'all' ? undefined : (parseStates(query.state) ?? ['open', 'acknowledged'])
+    const states =
+      query.state === 'all' ? undefined : (parseStates(query.state) ?? ['open', 'acknowledged'])
     const principal = c.get('principal')
     const [page, counts] = await Promise.all([
-      findAlerts(ctx.database, { states, metric: query.metric, monitorId: query.monitor, from: query.from, to: query.to, limit: query.limit, cursor: query.cursor }),
+      findAlerts(ctx.database, {
+        states,
+        metric: query.metric,
+        monitorId: query.monitor,
+        from: query.from,
+        to: query.to,
+        limit: query.limit,
+        cursor: query.cursor,
+      }),
       countAlertsByState(ctx.database.db),
     ])
-    return c.json({ alerts: page.alerts.filter((a) => isVisibleTo(principal, a.slice)), nextCursor: page.nextCursor, counts }, 200)
+    return c.json(
+      {
+        alerts: page.alerts.filter((a) => isVisibleTo(principal, a.slice)),
+        nextCursor: page.nextCursor,
+        counts,
+      },
+      200,
+    )
   })
   app.openapi(getRoute, async (c) => {
     const alert = await getAlert(ctx.database, c.req.valid('param').alertId)
-    if (!isVisibleTo(c.get('principal'), alert.slice)) throw new NotFoundError(`no alert ${alert.alertId}`)
+    if (!isVisibleTo(c.get('principal'), alert.slice))
+      throw new NotFoundError(`no alert ${alert.alertId}`)
     return c.json(alert as unknown as Record<string, unknown>, 200)
   })
   app.openapi(ackRoute, async (c) => {
     const { alertId: id } = c.req.valid('param')
-    const alert = await acknowledgeAlert(ctx.database, id, c.get('principal').userId, ctx.clock.now(), await noteOf(c))
+    const alert = await acknowledgeAlert(
+      ctx.database,
+      id,
+      c.get('principal').userId,
+      ctx.clock.now(),
+      await noteOf(c),
+    )
     return c.json(alert as unknown as Record<string, unknown>, 200)
   })
   app.openapi(resolveRoute, async (c) => {
     const { alertId: id } = c.req.valid('param')
-    const alert = await resolveAlert(ctx.database, id, c.get('principal').userId, ctx.clock.now(), await noteOf(c))
+    const alert = await resolveAlert(
+      ctx.database,
+      id,
+      c.get('principal').userId,
+      ctx.clock.now(),
+      await noteOf(c),
+    )
     return c.json(alert as unknown as Record<string, unknown>, 200)
   })
-  app.openapi(listWebhooksRoute, async (c) => c.json({ webhooks: await findWebhooks(ctx.database) }, 200))
+  app.openapi(listWebhooksRoute, async (c) =>
+    c.json({ webhooks: await findWebhooks(ctx.database) }, 200),
+  )
   app.openapi(putWebhookRoute, async (c) => {
-    const webhook = await setWebhook(ctx.database, { ...c.req.valid('json'), webhookId: c.req.valid('param').webhookId })
+    const webhook = await setWebhook(ctx.database, {
+      ...c.req.valid('json'),
+      webhookId: c.req.valid('param').webhookId,
+    })
     return c.json(webhook as unknown as Record<string, unknown>, 200)
   })
   app.openapi(deleteWebhookRoute, async (c) => {

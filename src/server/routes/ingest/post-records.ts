@@ -1,7 +1,9 @@
 /**
  * POST /v1/decisions, /v1/audits, /v1/ratings: a JSON array of records or NDJSON (one record a
  * line). Answers 200 with what happened to every row, even when some were rejected; 400 only
- * when the body is not an array or NDJSON at all.
+ * when the body is not an array or NDJSON at all. `POST /v1/decisions?sampleWith=PLAN` (repeatable)
+ * samples the new decisions with stored plans as they are stored; an unknown plan answers 400
+ * before anything is ingested.
  */
 import { createRoute, z } from '@hono/zod-openapi'
 import type { Context } from '../../../context.js'
@@ -9,6 +11,7 @@ import type { Permission } from '../../../domain/access.js'
 import { ValidationError } from '../../../domain/errors.js'
 import type { RecordKind } from '../../../domain/records.js'
 import { ingestRecords, parseJsonLine, type IncomingRow } from '../../../engine/ingest/index.js'
+import { compileIngestPlans } from '../../../engine/sampling/compile-ingest-plans.js'
 import type { App } from '../../app.js'
 import { requirePermission } from '../../auth.js'
 
@@ -20,6 +23,13 @@ export const ingestResponseSchema = z
     inserted: z.number().int(),
     duplicates: z.number().int(),
     rejected: z.number().int(),
+    sampling: z
+      .object({
+        samples: z.number().int().openapi({ description: 'new samples written' }),
+        tasksCreated: z.number().int().openapi({ description: 'audit tasks created for them' }),
+      })
+      .optional()
+      .openapi({ description: 'present when the request named sampling plans (sampleWith)' }),
     rejects: z.array(
       z.object({
         line: z.number().int().openapi({ description: 'NDJSON line, or array index + 1' }),
@@ -73,6 +83,16 @@ export function rowsFromBody(text: string, contentType: string): IncomingRow[] {
   return body.map((raw, index) => ({ source: SOURCE, line: index + 1, raw }))
 }
 
+const sampleWithQuery = z.object({
+  sampleWith: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .openapi({
+      description:
+        'decisions only: a stored sampling plan id; the new decisions are sampled with it (streaming rule) in the same transaction. Repeatable.',
+    }),
+})
+
 function routeFor(kind: RecordKind) {
   return createRoute({
     method: 'post',
@@ -80,6 +100,7 @@ function routeFor(kind: RecordKind) {
     summary: `Ingest ${kind} (JSON array or NDJSON); idempotent, rejected rows are reported, not fatal`,
     middleware: [requirePermission(PERMISSION[kind])] as const,
     request: {
+      ...(kind === 'decisions' ? { query: sampleWithQuery } : {}),
       body: {
         required: true,
         content: {
@@ -94,22 +115,30 @@ function routeFor(kind: RecordKind) {
         description: 'what happened to each row',
         content: { 'application/json': { schema: ingestResponseSchema } },
       },
-      400: { description: 'the body is not a JSON array or NDJSON' },
+      400: { description: 'the body is not a JSON array or NDJSON, or a sampling plan is unknown' },
     },
   })
 }
 
 export function registerPostRecords(app: App, ctx: Context, kind: RecordKind): void {
   app.openapi(routeFor(kind), async (c) => {
+    const sampleWith = c.req.queries('sampleWith') ?? []
+    if (sampleWith.length > 0 && kind !== 'decisions')
+      throw new ValidationError('invalid query', [
+        { path: 'sampleWith', message: `only decisions are sampled (got ${kind})` },
+      ])
     const rows = rowsFromBody(await c.req.text(), c.req.header('content-type') ?? '')
+    const sampling = await compileIngestPlans(ctx.database, sampleWith)
     const summary = await ingestRecords(ctx.database, kind, rows, {
       batchSize: ctx.config.batchSize,
+      sampling,
     })
     const body: IngestResponse = {
       received: summary.received,
       inserted: summary.inserted,
       duplicates: summary.duplicates,
       rejected: summary.rejected,
+      ...(summary.sampling === undefined ? {} : { sampling: summary.sampling }),
       rejects: summary.rejects.map((r) => ({ line: r.line, issues: r.issues })),
     }
     return c.json(body, 200)

@@ -39,21 +39,13 @@ const evaluateRoute = createRoute({
   request: {
     params: z.object({ metric: z.string().min(1).max(64) }),
     query: z.object({
-      by: z
-        .string()
-        .max(300)
-        .optional()
-        .openapi({
-          description: 'comma-separated dimensions, e.g. region,queue or attributes.market',
-        }),
-      period: z
-        .string()
-        .max(40)
-        .optional()
-        .openapi({
-          description:
-            'YYYY-MM-DD, YYYY-Www, YYYY-MM, FROM..TO, last-Nd, day, week, month, all (default month)',
-        }),
+      by: z.string().max(300).optional().openapi({
+        description: 'comma-separated dimensions, e.g. region,queue or attributes.market',
+      }),
+      period: z.string().max(40).optional().openapi({
+        description:
+          'YYYY-MM-DD, YYYY-Www, YYYY-MM, FROM..TO, last-Nd, day, week, month, all (default month)',
+      }),
       compare: z.enum(['rest', 'previous', 'none']).optional(),
       confidence: z.coerce.number().gt(0.5).lt(1).optional(),
     }),

@@ -31,7 +31,8 @@ const listRoute = createRoute({
 const putRoute = createRoute({
   method: 'put',
   path: '/v1/monitors/{monitorId}',
-  summary: 'Creates or replaces a monitor (a default is overridden; enabled: false switches it off)',
+  summary:
+    'Creates or replaces a monitor (a default is overridden; enabled: false switches it off)',
   request: {
     params: z.object({ monitorId }),
     body: { content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } },
@@ -57,8 +58,16 @@ const runRoute = createRoute({
       content: {
         'application/json': {
           schema: z.object({
-            asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().openapi({ description: 'default: today (UTC)' }),
-            from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().openapi({ description: 'backfill: judge as of every day from here' }),
+            asOf: z
+              .string()
+              .regex(/^\d{4}-\d{2}-\d{2}$/)
+              .optional()
+              .openapi({ description: 'default: today (UTC)' }),
+            from: z
+              .string()
+              .regex(/^\d{4}-\d{2}-\d{2}$/)
+              .optional()
+              .openapi({ description: 'backfill: judge as of every day from here' }),
             monitors: z.array(monitorId).max(200).optional(),
             falseAlarmRate: z.number().gt(0).lt(1).optional(),
           }),
@@ -77,7 +86,19 @@ export function registerMonitoringRoutes(app: App, ctx: Context): void {
     const body = (await c.req.json().catch(() => ({}))) as Record<string, unknown>
     const parsed = runRoute.request.body.content['application/json'].schema.safeParse(body ?? {})
     if (!parsed.success) {
-      return c.json({ error: { code: 'validation_failed', message: 'the request is not valid', details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } }, 400) as never
+      return c.json(
+        {
+          error: {
+            code: 'validation_failed',
+            message: 'the request is not valid',
+            details: parsed.error.issues.map((i) => ({
+              path: i.path.join('.'),
+              message: i.message,
+            })),
+          },
+        },
+        400,
+      ) as never
     }
     const now = ctx.clock.now()
     const asOf = parsed.data.asOf ?? defaultAsOf(now)
@@ -89,19 +110,39 @@ export function registerMonitoringRoutes(app: App, ctx: Context): void {
       now,
       actor: c.get('principal').userId,
     })
-    const actionsMeasured = await measureOpenActions(ctx.database, { asOf, now, actor: c.get('principal').userId })
+    const actionsMeasured = await measureOpenActions(ctx.database, {
+      asOf,
+      now,
+      actor: c.get('principal').userId,
+    })
     // Best effort: a failing receiver is logged in the delivery log and retried later.
-    const delivery = await deliverDueAlerts(ctx.database, { now: () => ctx.clock.now() }).catch(() => null)
+    const delivery = await deliverDueAlerts(ctx.database, { now: () => ctx.clock.now() }).catch(
+      () => null,
+    )
     return c.json({ ...summary, actionsMeasured, delivery }, 200)
   })
   app.openapi(listRoute, async (c) => {
-    const [entries, lastRun] = await Promise.all([listMonitors(ctx.database), findLastMonitorRun(ctx.database.db)])
-    return c.json({ monitors: entries.map((e) => ({ ...e.monitor, source: e.source })), lastRun: lastRun ?? null }, 200)
+    const [entries, lastRun] = await Promise.all([
+      listMonitors(ctx.database),
+      findLastMonitorRun(ctx.database.db),
+    ])
+    return c.json(
+      {
+        monitors: entries.map((e) => ({ ...e.monitor, source: e.source })),
+        lastRun: lastRun ?? null,
+      },
+      200,
+    )
   })
   app.openapi(putRoute, async (c) => {
     const { monitorId: id } = c.req.valid('param')
     const body = c.req.valid('json')
-    const entry = await setMonitor(ctx.database, { ...body, id }, c.get('principal').userId, ctx.clock.now())
+    const entry = await setMonitor(
+      ctx.database,
+      { ...body, id },
+      c.get('principal').userId,
+      ctx.clock.now(),
+    )
     return c.json({ ...entry.monitor, source: entry.source }, 200)
   })
   app.openapi(deleteRoute, async (c) => {
