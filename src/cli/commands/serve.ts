@@ -18,7 +18,7 @@ export async function serveUntilStopped(ctx: Context, host: string, port: number
   await new Promise<void>((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
       console.log(
-        `Assay is serving ${ctx.database.location} at http://${host}:${info.port}/ (API under /v1, Ctrl-C to stop)`,
+        `Assay is serving ${ctx.database.location} at http://${host}:${info.port}/ (web app at /, API under /v1, Ctrl-C to stop)`,
       )
     })
     server.on('error', reject)

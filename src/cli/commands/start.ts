@@ -1,7 +1,10 @@
 import type { Command } from 'commander'
 import { createContext } from '../../context.js'
 import { NotFoundError, ValidationError, type FieldIssue } from '../../domain/errors.js'
+import { randomBytes } from 'node:crypto'
 import { createToken, createUser } from '../../engine/access/tokens.js'
+import { setPassword } from '../../engine/access/users.js'
+import { findUser } from '../../store/user-store.js'
 import { runDemo } from '../../engine/demo/run-demo.js'
 import { initStore } from '../../engine/setup/init-store.js'
 import { getStatus } from '../../engine/status/get-status.js'
@@ -92,12 +95,48 @@ export function registerStart(program: Command): void {
         console.log(`  ${token}`)
         console.log('try it:')
         console.log(`  curl -H "Authorization: Bearer ${token}" ${url}/v1/status`)
+        const password = await resetDemoPasswords(ctx.database)
+        if (password !== undefined) {
+          console.log(
+            `web app: ${url}/ — sign in as lead (quality lead), admin, auditor-1, arbitrator-1`,
+          )
+          console.log(
+            `  or a moderator such as mod-0001, with this run's demo password: ${password}`,
+          )
+        }
       }
       await serveUntilStopped(ctx, host, config.port)
     } finally {
       await ctx.destroy()
     }
   })
+}
+
+const DEMO_SIGN_IN_USERS = [
+  'lead',
+  'admin',
+  'auditor-1',
+  'auditor-2',
+  'auditor-3',
+  'arbitrator-1',
+  'mod-0001',
+  'mod-0002',
+  'mod-0003',
+]
+
+/**
+ * Gives the demo users who exist a fresh random password for this run, so a person can sign in to the
+ * web app; returns it, or undefined when none of them exists (a store that is not a demo).
+ */
+async function resetDemoPasswords(database: Database): Promise<string | undefined> {
+  const password = randomBytes(12).toString('base64url')
+  let any = false
+  for (const userId of DEMO_SIGN_IN_USERS) {
+    if ((await findUser(database.db, userId)) === undefined) continue
+    await setPassword(database, userId, password, 'start')
+    any = true
+  }
+  return any ? password : undefined
 }
 
 /** A fresh token for `admin`, creating the user first when allowed; undefined when there is none. */
