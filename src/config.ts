@@ -46,14 +46,20 @@ export function parseConfig(
     if (raw === undefined || raw === '') return fallback
     const value = Number(raw)
     if (!Number.isInteger(value) || value < min || value > max) {
-      issues.push({ path: name, message: `must be an integer from ${min} to ${max} (got ${JSON.stringify(raw)})` })
+      issues.push({
+        path: name,
+        message: `must be an integer from ${min} to ${max} (got ${JSON.stringify(raw)})`,
+      })
       return fallback
     }
     return value
   }
   const url = overrides.databaseUrl ?? env.DATABASE_URL
   if (url !== undefined && url !== '' && !/^postgres(ql)?:\/\//.test(url)) {
-    issues.push({ path: 'DATABASE_URL', message: 'must be a postgres:// or postgresql:// connection URL' })
+    issues.push({
+      path: 'DATABASE_URL',
+      message: 'must be a postgres:// or postgresql:// connection URL',
+    })
   }
   const logLevel = (env.ASSAY_LOG_LEVEL ?? 'info') as Config['logLevel']
   if (!LOG_LEVELS.includes(logLevel)) {
@@ -63,7 +69,10 @@ export function parseConfig(
     store:
       url !== undefined && url !== ''
         ? { kind: 'postgres', url }
-        : { kind: 'embedded', dataDir: resolve(overrides.dataDir ?? env.ASSAY_DATA_DIR ?? './assay-data') },
+        : {
+            kind: 'embedded',
+            dataDir: resolve(overrides.dataDir ?? env.ASSAY_DATA_DIR ?? './assay-data'),
+          },
     port: overrides.port ?? integer('ASSAY_PORT', 8080, 0, 65535),
     host: env.ASSAY_HOST ?? '127.0.0.1',
     logLevel,

@@ -24,7 +24,10 @@ export interface ContextOverrides {
   database?: Database
 }
 
-export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<Context> {
+export async function createContext(
+  config: Config,
+  overrides: ContextOverrides = {},
+): Promise<Context> {
   const logger = overrides.logger ?? pino({ level: config.logLevel }, pino.destination(2))
   const database =
     overrides.database ??

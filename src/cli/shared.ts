@@ -11,15 +11,25 @@ export interface StoreFlags {
 export function addStoreOptions(command: Command): Command {
   return command
     .option('--data-dir <dir>', 'embedded store folder (default ./assay-data, or ASSAY_DATA_DIR)')
-    .option('--database-url <url>', 'use this PostgreSQL server instead of the embedded store (or DATABASE_URL)')
+    .option(
+      '--database-url <url>',
+      'use this PostgreSQL server instead of the embedded store (or DATABASE_URL)',
+    )
 }
 
 export function configFrom(flags: StoreFlags, extra: { port?: number } = {}): Config {
-  return parseConfig(readEnv(), { dataDir: flags.dataDir, databaseUrl: flags.databaseUrl, port: extra.port })
+  return parseConfig(readEnv(), {
+    dataDir: flags.dataDir,
+    databaseUrl: flags.databaseUrl,
+    port: extra.port,
+  })
 }
 
 /** Builds the context, runs `fn`, and always tears the context down. */
-export async function withContext<T>(flags: StoreFlags, fn: (ctx: Context) => Promise<T>): Promise<T> {
+export async function withContext<T>(
+  flags: StoreFlags,
+  fn: (ctx: Context) => Promise<T>,
+): Promise<T> {
   const ctx = await createContext(configFrom(flags), {})
   try {
     return await fn(ctx)

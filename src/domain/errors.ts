@@ -24,7 +24,11 @@ export class AppError extends Error {
   readonly code: ErrorCode
   readonly details?: unknown
 
-  constructor(code: ErrorCode, message: string, options: { details?: unknown; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { details?: unknown; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause })
     this.code = code
     this.details = options.details

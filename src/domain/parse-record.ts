@@ -39,7 +39,10 @@ const SPECS: Record<RecordKind, Spec> = {
 
 function describeReceived(value: unknown): string {
   if (value === undefined) return 'nothing'
-  const shown = typeof value === 'string' ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) : JSON.stringify(value)
+  const shown =
+    typeof value === 'string'
+      ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
+      : JSON.stringify(value)
   return shown === undefined ? typeof value : shown
 }
 
@@ -56,7 +59,10 @@ export function parseRecord(
   raw: unknown,
 ): ParseResult<DecisionRecord | AuditRecord | RatingRecord> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { ok: false, issues: [{ path: '', message: 'must be an object with the record fields' }] }
+    return {
+      ok: false,
+      issues: [{ path: '', message: 'must be an object with the record fields' }],
+    }
   }
   const spec = SPECS[kind]
   const known: Record<string, unknown> = {}
@@ -71,7 +77,10 @@ export function parseRecord(
     }
     if (!spec.keepsAttributes || value === undefined || value === null || value === '') continue
     if (FORBIDDEN_KEYS.has(key) || !ATTRIBUTE_KEY.test(key)) {
-      issues.push({ path: key, message: 'is not an allowed column name (letters, digits, _ . -; up to 64)' })
+      issues.push({
+        path: key,
+        message: 'is not an allowed column name (letters, digits, _ . -; up to 64)',
+      })
       continue
     }
     const asText = typeof value === 'string' ? value : JSON.stringify(value)
@@ -91,7 +100,9 @@ export function parseRecord(
       const path = issue.path.join('.')
       const received = known[path]
       const message =
-        received === undefined || received === '' ? 'is required' : `${issue.message} (got ${describeReceived(received)})`
+        received === undefined || received === ''
+          ? 'is required'
+          : `${issue.message} (got ${describeReceived(received)})`
       issues.push({ path, message })
     }
   }

@@ -12,7 +12,8 @@ const TIMESTAMP_PATTERN =
 /** BCP-47 language tag, the common shape (`en`, `pt-BR`, `zh-Hant-TW`, `es-419`). */
 const LANGUAGE_PATTERN = /^[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-([a-zA-Z]{2}|\d{3}))?(-[a-zA-Z0-9]{5,8})*$/
 
-const text = (max = 256) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`)
+const text = (max = 256) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`)
 
 const optionalText = (max = 256) =>
   z.preprocess((v) => (v === '' || v === null ? undefined : v), text(max).optional())
@@ -89,7 +90,11 @@ export const decisionSchema = z.object({
   region: text(64),
   language: z.preprocess(
     (v) => (v === '' || v === null ? undefined : v),
-    z.string().trim().regex(LANGUAGE_PATTERN, 'must be a BCP-47 language tag such as en or pt-BR').optional(),
+    z
+      .string()
+      .trim()
+      .regex(LANGUAGE_PATTERN, 'must be a BCP-47 language tag such as en or pt-BR')
+      .optional(),
   ),
   queue: text(128),
   site: optionalText(128),
@@ -123,10 +128,7 @@ export const auditSchema = z.object({
     z.enum(AUDIT_KINDS, { error: 'must be qa, second_qa, arbitration or appeal' }).default('qa'),
   ),
   inclusion_probability: optionalNumeric(
-    z
-      .number({ error: 'must be a number' })
-      .gt(0, 'must be in (0, 1]')
-      .max(1, 'must be in (0, 1]'),
+    z.number({ error: 'must be a number' }).gt(0, 'must be in (0, 1]').max(1, 'must be in (0, 1]'),
   ),
   comment: optionalText(10_000),
 })

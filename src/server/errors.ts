@@ -1,7 +1,10 @@
 /** The error code → HTTP status table, and the one error response shape. */
 import type { ErrorCode } from '../domain/errors.js'
 
-export const STATUS_BY_CODE: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 503> = {
+export const STATUS_BY_CODE: Record<
+  ErrorCode,
+  400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 503
+> = {
   validation_failed: 400,
   unauthenticated: 401,
   forbidden: 403,

@@ -302,14 +302,12 @@ export async function upsertWebhook(
     .insertInto('webhooks')
     .values(webhook)
     .onConflict((oc) =>
-      oc
-        .column('webhookId')
-        .doUpdateSet({
-          url: webhook.url,
-          format: webhook.format,
-          minSeverity: webhook.minSeverity,
-          enabled: webhook.enabled,
-        }),
+      oc.column('webhookId').doUpdateSet({
+        url: webhook.url,
+        format: webhook.format,
+        minSeverity: webhook.minSeverity,
+        enabled: webhook.enabled,
+      }),
     )
     .execute()
 }

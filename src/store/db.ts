@@ -21,7 +21,10 @@ export type StoreOptions =
 
 /** A connection held exclusively, for work Kysely does not express (COPY, multi-statement SQL). */
 export interface RawConnection {
-  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }>
+  query<R = Record<string, unknown>>(
+    text: string,
+    params?: unknown[],
+  ): Promise<{ rows: R[]; rowCount: number }>
   /** Bulk-loads rows in PostgreSQL COPY text format into `table (columns)`; returns the rows copied. */
   copyFrom(table: string, columns: readonly string[], data: string | Buffer): Promise<number>
 }
@@ -91,20 +94,29 @@ function withMigrations(
 async function openEmbedded(dataDir: string | null): Promise<Database> {
   if (dataDir !== null) mkdirSync(dataDir, { recursive: true })
   const client = await PGlite.create(dataDir ?? undefined, {
-    parsers: { [INT8]: (v: string) => Number(v), [NUMERIC]: (v: string) => Number(v), [DATE]: (v: string) => v },
+    parsers: {
+      [INT8]: (v: string) => Number(v),
+      [NUMERIC]: (v: string) => Number(v),
+      [DATE]: (v: string) => v,
+    },
   })
   const lock = new SessionLock()
   const db = new Kysely<Schema>({ dialect: new PGliteDialect(client, lock), plugins })
   const connection: RawConnection = {
     async query(text, params) {
-      const result = params === undefined || params.length === 0
-        ? (await client.exec(text)).at(-1) ?? { rows: [], affectedRows: 0 }
-        : await client.query(text, params)
+      const result =
+        params === undefined || params.length === 0
+          ? ((await client.exec(text)).at(-1) ?? { rows: [], affectedRows: 0 })
+          : await client.query(text, params)
       return { rows: result.rows as never[], rowCount: result.affectedRows ?? result.rows.length }
     },
     async copyFrom(table, columns, data) {
       const blob = new Blob([typeof data === 'string' ? data : new Uint8Array(data)])
-      const result = await client.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], { blob })
+      const result = await client.query(
+        `copy ${table} (${columns.join(', ')}) from '/dev/blob'`,
+        [],
+        { blob },
+      )
       return result.affectedRows ?? 0
     },
   }
@@ -139,7 +151,11 @@ function describeUrl(url: string): string {
 }
 
 function openPostgres(url: string, poolSize = 10): Database {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 })
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 10_000,
+  })
   // An idle client losing its server (restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {})
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), plugins })
@@ -159,7 +175,9 @@ function openPostgres(url: string, poolSize = 10): Database {
           return { rows: last.rows, rowCount: last.rowCount ?? last.rows.length }
         },
         async copyFrom(table, columns, data) {
-          const stream = client.query(copyStreams.from(`copy ${table} (${columns.join(', ')}) from stdin`))
+          const stream = client.query(
+            copyStreams.from(`copy ${table} (${columns.join(', ')}) from stdin`),
+          )
           await pipeline(Readable.from([data]), stream)
           return Number(stream.rowCount ?? 0)
         },
@@ -182,5 +200,7 @@ function openPostgres(url: string, poolSize = 10): Database {
 
 /** Opens the store named by the options. The caller migrates and destroys it. */
 export async function openDatabase(options: StoreOptions): Promise<Database> {
-  return options.kind === 'embedded' ? openEmbedded(options.dataDir) : openPostgres(options.url, options.poolSize)
+  return options.kind === 'embedded'
+    ? openEmbedded(options.dataDir)
+    : openPostgres(options.url, options.poolSize)
 }

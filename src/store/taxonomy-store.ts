@@ -17,17 +17,23 @@ export async function findCurrentTaxonomy(db: Kysely<Schema>): Promise<StoredTax
     .orderBy('version', 'desc')
     .limit(1)
     .executeTakeFirst()
-  return row && { version: row.version, createdAt: row.createdAt, taxonomy: row.document as Taxonomy }
+  return (
+    row && { version: row.version, createdAt: row.createdAt, taxonomy: row.document as Taxonomy }
+  )
 }
 
 export async function getCurrentTaxonomy(db: Kysely<Schema>): Promise<StoredTaxonomy> {
   const found = await findCurrentTaxonomy(db)
-  if (found === undefined) throw new NotFoundError('the store has no taxonomy yet: run `assay init` first')
+  if (found === undefined)
+    throw new NotFoundError('the store has no taxonomy yet: run `assay init` first')
   return found
 }
 
 /** Stores a new version of the taxonomy; earlier versions stay for the audits judged under them. */
-export async function saveTaxonomy(db: Kysely<Schema>, taxonomy: Taxonomy): Promise<StoredTaxonomy> {
+export async function saveTaxonomy(
+  db: Kysely<Schema>,
+  taxonomy: Taxonomy,
+): Promise<StoredTaxonomy> {
   const current = await findCurrentTaxonomy(db)
   const version = (current?.version ?? 0) + 1
   const row = await db

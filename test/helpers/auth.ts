@@ -12,7 +12,12 @@ export async function authHeaders(
 ): Promise<Record<string, string>> {
   counter += 1
   const userId = options.userId ?? `${role}-${counter}-${Math.random().toString(36).slice(2, 8)}`
-  await createUser(database, { userId, roles: [role], regions: options.regions ?? null, sites: options.sites ?? null })
+  await createUser(database, {
+    userId,
+    roles: [role],
+    regions: options.regions ?? null,
+    sites: options.sites ?? null,
+  })
   const { token } = await createToken(database, { userId })
   return { authorization: `Bearer ${token}` }
 }

@@ -38,12 +38,20 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
 }
 
 /** Creates an empty PostgreSQL database for one suite; returns its URL and a drop function. */
-export async function createThrowawayPostgres(label: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `assay_t_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase().slice(0, 30)}_${randomBytes(4).toString('hex')}`
+export async function createThrowawayPostgres(
+  label: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `assay_t_${label
+    .replace(/[^a-z0-9]/gi, '_')
+    .toLowerCase()
+    .slice(0, 30)}_${randomBytes(4).toString('hex')}`
   await admin((client) => client.query(`create database ${name}`))
   return {
     url: withDatabase(ADMIN_URL, name),
-    drop: () => admin((client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+    drop: () =>
+      admin((client) => client.query(`drop database if exists ${name} with (force)`)).then(
+        () => undefined,
+      ),
   }
 }
 
@@ -77,7 +85,10 @@ export async function openTestDatabase(backend: Backend, label: string): Promise
  * Runs a suite once per backend with a fresh migrated database each; `get()` returns it inside tests.
  * @example describeEachBackend('ingest', (get) => { it('…', async () => { const { database } = get() }) })
  */
-export function describeEachBackend(name: string, suite: (get: () => TestDatabase, backend: Backend) => void): void {
+export function describeEachBackend(
+  name: string,
+  suite: (get: () => TestDatabase, backend: Backend) => void,
+): void {
   for (const backend of BACKENDS) {
     describe(`${name} [${backend}]`, () => {
       let current: TestDatabase | undefined

@@ -26,21 +26,19 @@ describe('CsvRecordParser', () => {
   it('reads what csv-parse reads (columns: true, bom: true), at any chunk boundary, with line numbers', () => {
     fc.assert(
       fc.property(
-        fc
-          .integer({ min: 2, max: 5 })
-          .chain((width) =>
-            fc.tuple(
-              fc.uniqueArray(fc.stringMatching(/^[a-z_]{1,6}$/), {
-                minLength: width,
-                maxLength: width,
-              }),
-              fc.array(fc.array(cell, { minLength: width, maxLength: width }), { maxLength: 8 }),
-              fc.constantFrom('\n', '\r\n'),
-              fc.boolean(),
-              fc.boolean(),
-              fc.array(fc.nat(200), { maxLength: 6 }),
-            ),
+        fc.integer({ min: 2, max: 5 }).chain((width) =>
+          fc.tuple(
+            fc.uniqueArray(fc.stringMatching(/^[a-z_]{1,6}$/), {
+              minLength: width,
+              maxLength: width,
+            }),
+            fc.array(fc.array(cell, { minLength: width, maxLength: width }), { maxLength: 8 }),
+            fc.constantFrom('\n', '\r\n'),
+            fc.boolean(),
+            fc.boolean(),
+            fc.array(fc.nat(200), { maxLength: 6 }),
           ),
+        ),
         ([header, rows, eol, bom, trailingEol, cuts]) => {
           const lines = [header.join(','), ...rows.map((r) => r.map(quote).join(','))]
           const text = `${bom ? '\uFEFF' : ''}${lines.join(eol)}${trailingEol ? eol : ''}`

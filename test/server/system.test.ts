@@ -11,7 +11,10 @@ import { pino } from 'pino'
 
 describeEachBackend('system routes', (get, backend) => {
   const app = async () => {
-    const ctx = await createContext(parseConfig({}), { database: get().database, logger: pino({ level: 'silent' }) })
+    const ctx = await createContext(parseConfig({}), {
+      database: get().database,
+      logger: pino({ level: 'silent' }),
+    })
     await initStore(ctx.database)
     return createApp(ctx)
   }
@@ -32,16 +35,24 @@ describeEachBackend('system routes', (get, backend) => {
 
   it('reports the store kind and zero counts to a viewer', async () => {
     const a = await app()
-    const res = await a.request('/v1/status', { headers: await authHeaders(get().database, 'viewer') })
+    const res = await a.request('/v1/status', {
+      headers: await authHeaders(get().database, 'viewer'),
+    })
     expect(res.status).toBe(200)
-    const body = (await res.json()) as { store: { kind: string }; decisions: number; taxonomyVersion: number }
+    const body = (await res.json()) as {
+      store: { kind: string }
+      decisions: number
+      taxonomyVersion: number
+    }
     expect(body.store.kind).toBe(backend)
     expect(body.decisions).toBe(0)
     expect(body.taxonomyVersion).toBe(1)
   })
 
   it('forbids status to a moderator with code forbidden', async () => {
-    const res = await (await app()).request('/v1/status', { headers: await authHeaders(get().database, 'moderator') })
+    const res = await (
+      await app()
+    ).request('/v1/status', { headers: await authHeaders(get().database, 'moderator') })
     expect(res.status).toBe(403)
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('forbidden')
   })
@@ -55,12 +66,20 @@ describeEachBackend('system routes', (get, backend) => {
     expect((await a.request('/v1/status', { headers })).status).toBe(200)
     await revokeToken(database.db, live.tokenId, new Date())
     expect((await a.request('/v1/status', { headers })).status).toBe(401)
-    const expired = await createToken(database, { userId: 'revoker', expiresAt: new Date(Date.now() - 1000) })
-    expect((await a.request('/v1/status', { headers: { authorization: `Bearer ${expired.token}` } })).status).toBe(401)
+    const expired = await createToken(database, {
+      userId: 'revoker',
+      expiresAt: new Date(Date.now() - 1000),
+    })
+    expect(
+      (await a.request('/v1/status', { headers: { authorization: `Bearer ${expired.token}` } }))
+        .status,
+    ).toBe(401)
   })
 
   it('answers an unknown API route with a not_found error body', async () => {
-    const res = await (await app()).request('/v1/nope', { headers: await authHeaders(get().database, 'viewer') })
+    const res = await (
+      await app()
+    ).request('/v1/nope', { headers: await authHeaders(get().database, 'viewer') })
     expect(res.status).toBe(404)
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found')
   })

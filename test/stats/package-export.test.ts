@@ -36,7 +36,9 @@ describe('assay/stats package export', () => {
     ]) {
       expect(typeof stats[name], name).toBe('function')
     }
-    const wilson = (stats.proportionInterval as (x: number, n: number) => { lower: number; upper: number })(81, 263)
+    const wilson = (
+      stats.proportionInterval as (x: number, n: number) => { lower: number; upper: number }
+    )(81, 263)
     // Newcombe (1998) Table I, 81/263 Wilson: 0.2553 to 0.3662
     expect(wilson.lower).toBeCloseTo(0.2553, 4)
     expect(wilson.upper).toBeCloseTo(0.3662, 4)

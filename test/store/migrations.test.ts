@@ -8,15 +8,21 @@ const names = Object.keys(MIGRATIONS)
 describe.each(BACKENDS)('migrations [%s]', (backend) => {
   it('migrates empty → latest, down to zero, and up again with a result per migration', async () => {
     const pg = backend === 'postgres' ? await createThrowawayPostgres('migrations') : undefined
-    const database = await openDatabase(pg ? { kind: 'postgres', url: pg.url } : { kind: 'embedded', dataDir: null })
+    const database = await openDatabase(
+      pg ? { kind: 'postgres', url: pg.url } : { kind: 'embedded', dataDir: null },
+    )
     try {
       const up = await database.migrate()
       expect(up.error).toBeUndefined()
-      expect(up.results?.map((r) => [r.migrationName, r.direction, r.status])).toEqual(names.map((n) => [n, 'Up', 'Success']))
+      expect(up.results?.map((r) => [r.migrationName, r.direction, r.status])).toEqual(
+        names.map((n) => [n, 'Up', 'Success']),
+      )
       const down = await database.migrateDown()
       expect(down.error).toBeUndefined()
       expect(down.results?.map((r) => r.migrationName)).toEqual([...names].reverse())
-      expect(down.results?.every((r) => r.direction === 'Down' && r.status === 'Success')).toBe(true)
+      expect(down.results?.every((r) => r.direction === 'Down' && r.status === 'Success')).toBe(
+        true,
+      )
       const again = await database.migrate()
       expect(again.results?.length).toBe(names.length)
       const noop = await database.migrate()

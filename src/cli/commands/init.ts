@@ -11,7 +11,9 @@ export function registerInit(program: Command): void {
       .option('--taxonomy <file>', 'taxonomy YAML to use instead of the default one'),
   ).action(async (flags: StoreFlags & { taxonomy?: string }) => {
     const taxonomyYaml =
-      flags.taxonomy === undefined ? undefined : { text: readFileSync(flags.taxonomy, 'utf8'), source: flags.taxonomy }
+      flags.taxonomy === undefined
+        ? undefined
+        : { text: readFileSync(flags.taxonomy, 'utf8'), source: flags.taxonomy }
     await withContext(flags, async (ctx) => {
       const result = await initStore(ctx.database, taxonomyYaml)
       const t = result.taxonomy

@@ -4,7 +4,13 @@
  */
 import type { Taxonomy } from './taxonomy.js'
 
-export const OUTCOMES = ['correct', 'false_positive', 'false_negative', 'wrong_policy', 'wrong_action'] as const
+export const OUTCOMES = [
+  'correct',
+  'false_positive',
+  'false_negative',
+  'wrong_policy',
+  'wrong_action',
+] as const
 export type Outcome = (typeof OUTCOMES)[number]
 export type MatchRule = 'both' | 'policy' | 'action'
 
@@ -50,7 +56,11 @@ export function deriveOutcome(
   const decisionEnforced = index.enforcing.has(decision.action)
   const truthEnforces = verdict.policy !== 'none' && index.enforcing.has(verdict.action)
   const isCorrect =
-    rule === 'policy' ? policyMatches : rule === 'action' ? actionMatches : policyMatches && actionMatches
+    rule === 'policy'
+      ? policyMatches
+      : rule === 'action'
+        ? actionMatches
+        : policyMatches && actionMatches
   if (isCorrect) return 'correct'
   if (decisionEnforced && verdict.policy === 'none') return 'false_positive'
   if (!decisionEnforced && verdict.policy !== 'none' && truthEnforces) return 'false_negative'

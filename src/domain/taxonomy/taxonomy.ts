@@ -10,9 +10,16 @@ import { ValidationError, type FieldIssue } from '../errors.js'
 
 const code = z
   .string()
-  .regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be lower_snake_case, starting with a letter, at most 64 characters')
+  .regex(
+    /^[a-z][a-z0-9_]{0,63}$/,
+    'must be lower_snake_case, starting with a letter, at most 64 characters',
+  )
 
-const entry = { code, name: z.string().min(1).max(200), description: z.string().max(2000).optional() }
+const entry = {
+  code,
+  name: z.string().min(1).max(200),
+  description: z.string().max(2000).optional(),
+}
 
 export const taxonomySchema = z
   .object({
@@ -26,14 +33,26 @@ export const taxonomySchema = z
     severities: z.array(z.object({ ...entry, weight: z.number().positive() })).min(1),
     root_causes: z.array(z.object(entry)).default([]),
     rubric: z
-      .array(z.object({ code, text: z.string().min(1), type: z.enum(['yes_no', 'choice', 'text']), options: z.array(z.string()).optional() }))
+      .array(
+        z.object({
+          code,
+          text: z.string().min(1),
+          type: z.enum(['yes_no', 'choice', 'text']),
+          options: z.array(z.string()).optional(),
+        }),
+      )
       .default([]),
   })
   .superRefine((t, ctx) => {
     const unique = (list: { code: string }[], key: string) => {
       const seen = new Set<string>()
       list.forEach((item, i) => {
-        if (seen.has(item.code)) ctx.addIssue({ code: 'custom', path: [key, i, 'code'], message: `duplicate code ${item.code}` })
+        if (seen.has(item.code))
+          ctx.addIssue({
+            code: 'custom',
+            path: [key, i, 'code'],
+            message: `duplicate code ${item.code}`,
+          })
         seen.add(item.code)
       })
       return seen
@@ -43,17 +62,34 @@ export const taxonomySchema = z
     unique(t.error_types, 'error_types')
     unique(t.severities, 'severities')
     unique(t.root_causes, 'root_causes')
-    if (!policies.has('none')) ctx.addIssue({ code: 'custom', path: ['policies'], message: 'must include the policy code none (no violation)' })
+    if (!policies.has('none'))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['policies'],
+        message: 'must include the policy code none (no violation)',
+      })
     t.policies.forEach((p, i) => {
       if (p.parent !== undefined && !policies.has(p.parent)) {
-        ctx.addIssue({ code: 'custom', path: ['policies', i, 'parent'], message: `unknown parent policy ${p.parent}` })
+        ctx.addIssue({
+          code: 'custom',
+          path: ['policies', i, 'parent'],
+          message: `unknown parent policy ${p.parent}`,
+        })
       }
       if (p.parent === 'none' || (p.code === 'none' && p.parent !== undefined)) {
-        ctx.addIssue({ code: 'custom', path: ['policies', i, 'parent'], message: 'none can neither have nor be a parent' })
+        ctx.addIssue({
+          code: 'custom',
+          path: ['policies', i, 'parent'],
+          message: 'none can neither have nor be a parent',
+        })
       }
     })
     if (!t.actions.some((a) => a.enforces) || !t.actions.some((a) => !a.enforces)) {
-      ctx.addIssue({ code: 'custom', path: ['actions'], message: 'needs at least one enforcing and one non-enforcing action' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['actions'],
+        message: 'needs at least one enforcing and one non-enforcing action',
+      })
     }
     if (actions.size === 0) return
   })
@@ -66,11 +102,16 @@ export function parseTaxonomy(yamlText: string, source = 'taxonomy'): Taxonomy {
   try {
     document = parseYaml(yamlText)
   } catch (error) {
-    throw new ValidationError(`${source} is not valid YAML: ${(error as Error).message}`, [], { cause: error })
+    throw new ValidationError(`${source} is not valid YAML: ${(error as Error).message}`, [], {
+      cause: error,
+    })
   }
   const parsed = taxonomySchema.safeParse(document)
   if (!parsed.success) {
-    const issues: FieldIssue[] = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
+    const issues: FieldIssue[] = parsed.error.issues.map((i) => ({
+      path: i.path.join('.'),
+      message: i.message,
+    }))
     throw new ValidationError(`${source} is not a valid taxonomy`, issues)
   }
   return parsed.data

@@ -1,8 +1,16 @@
 /** Initialises a store: schema at the latest migration and a taxonomy (the default or the user's). */
 import { ConflictError } from '../../domain/errors.js'
-import { loadDefaultTaxonomy, parseTaxonomy, type Taxonomy } from '../../domain/taxonomy/taxonomy.js'
+import {
+  loadDefaultTaxonomy,
+  parseTaxonomy,
+  type Taxonomy,
+} from '../../domain/taxonomy/taxonomy.js'
 import type { Database } from '../../store/db.js'
-import { findCurrentTaxonomy, saveTaxonomy, type StoredTaxonomy } from '../../store/taxonomy-store.js'
+import {
+  findCurrentTaxonomy,
+  saveTaxonomy,
+  type StoredTaxonomy,
+} from '../../store/taxonomy-store.js'
 
 export interface InitResult {
   created: boolean
@@ -13,7 +21,10 @@ export interface InitResult {
  * Writes the taxonomy into a new store. An already initialised store is left as it is unless a
  * taxonomy was given, which is a conflict: replacing one is `replaceTaxonomy`.
  */
-export async function initStore(database: Database, taxonomyYaml?: { text: string; source: string }): Promise<InitResult> {
+export async function initStore(
+  database: Database,
+  taxonomyYaml?: { text: string; source: string },
+): Promise<InitResult> {
   await database.migrateOrThrow()
   const existing = await findCurrentTaxonomy(database.db)
   if (existing !== undefined) {
@@ -25,11 +36,17 @@ export async function initStore(database: Database, taxonomyYaml?: { text: strin
     return { created: false, taxonomy: existing }
   }
   const taxonomy: Taxonomy =
-    taxonomyYaml === undefined ? loadDefaultTaxonomy() : parseTaxonomy(taxonomyYaml.text, taxonomyYaml.source)
+    taxonomyYaml === undefined
+      ? loadDefaultTaxonomy()
+      : parseTaxonomy(taxonomyYaml.text, taxonomyYaml.source)
   return { created: true, taxonomy: await saveTaxonomy(database.db, taxonomy) }
 }
 
 /** Stores a new taxonomy version; audits keep the version they were judged under. */
-export async function replaceTaxonomy(database: Database, text: string, source: string): Promise<StoredTaxonomy> {
+export async function replaceTaxonomy(
+  database: Database,
+  text: string,
+  source: string,
+): Promise<StoredTaxonomy> {
   return saveTaxonomy(database.db, parseTaxonomy(text, source))
 }

@@ -15,7 +15,9 @@ export interface Status {
 export async function getStatus(database: Database): Promise<Status> {
   const counts = await countStore(database.db)
   const range = (from: Date | null, to: Date | null) =>
-    from !== null && to !== null ? { from: new Date(from).toISOString(), to: new Date(to).toISOString() } : null
+    from !== null && to !== null
+      ? { from: new Date(from).toISOString(), to: new Date(to).toISOString() }
+      : null
   return {
     store: { kind: database.kind, location: database.location },
     taxonomyVersion: counts.taxonomyVersion,
