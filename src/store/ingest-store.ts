@@ -9,54 +9,23 @@
  * the same order and cannot deadlock. Sampling at ingest adds one statement per batch that
  * sampled anything (samples and their audit tasks together).
  */
+import { AUDIT_FIELDS, DECISION_FIELDS, RATING_FIELDS } from '../domain/records.js'
 import { newId } from './audit-workflow-store.js'
 import type { RawConnection } from './db.js'
 import type { SampleRow } from './sampling-store.js'
 
-export const DECISION_COPY_COLUMNS = [
-  'decision_id',
-  'content_id',
-  'content_type',
-  'decided_at',
-  'region',
-  'language',
-  'queue',
-  'site',
-  'actor_type',
-  'actor_id',
-  'policy',
-  'action',
-  'score',
-  'handle_time_ms',
-  'policy_version',
-  'attributes',
-] as const
+/** The data contract's fields (same order), then what Assay adds: attributes, and for audits the derived outcome. */
+export const DECISION_COPY_COLUMNS = [...DECISION_FIELDS, 'attributes'] as const
 
 export const AUDIT_COPY_COLUMNS = [
-  'audit_id',
-  'decision_id',
-  'auditor_id',
-  'audited_at',
-  'policy',
-  'action',
-  'severity',
-  'root_cause',
-  'kind',
-  'inclusion_probability',
-  'comment',
+  ...AUDIT_FIELDS,
   'attributes',
   'outcome',
   'taxonomy_version',
   'source',
 ] as const
 
-export const RATING_COPY_COLUMNS = [
-  'session_id',
-  'item_id',
-  'rater_id',
-  'label',
-  'rated_at',
-] as const
+export const RATING_COPY_COLUMNS = RATING_FIELDS
 
 const UNIQUE_VIOLATION = '23505'
 

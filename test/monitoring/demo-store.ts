@@ -9,42 +9,10 @@ import { buildAudit } from '../../src/engine/demo/demo-audits.js'
 import { deriveOutcome, indexTaxonomy } from '../../src/domain/taxonomy/outcome.js'
 import { initStore } from '../../src/engine/setup/init-store.js'
 import type { Database } from '../../src/store/db.js'
+import { AUDIT_COPY_COLUMNS, DECISION_COPY_COLUMNS } from '../../src/store/ingest-store.js'
 
-const DECISION_COLUMNS = [
-  'decision_id',
-  'content_id',
-  'content_type',
-  'decided_at',
-  'region',
-  'language',
-  'queue',
-  'site',
-  'actor_type',
-  'actor_id',
-  'policy',
-  'action',
-  'score',
-  'handle_time_ms',
-  'policy_version',
-  'attributes',
-] as const
-const AUDIT_COLUMNS = [
-  'audit_id',
-  'decision_id',
-  'auditor_id',
-  'audited_at',
-  'policy',
-  'action',
-  'severity',
-  'root_cause',
-  'kind',
-  'inclusion_probability',
-  'comment',
-  'attributes',
-  'outcome',
-  'taxonomy_version',
-  'source',
-] as const
+const DECISION_COLUMNS = DECISION_COPY_COLUMNS
+const AUDIT_COLUMNS = AUDIT_COPY_COLUMNS
 
 const esc = (value: string | number | undefined | null): string =>
   value === undefined || value === null
