@@ -83,6 +83,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteRule> = {
   // metrics, targets, reports
   'GET /v1/metrics': 'metrics:read',
   'GET /v1/metrics/:metric': 'metrics:read',
+  'GET /v1/audits': 'decisions:read',
   'GET /v1/targets': 'metrics:read',
   'PUT /v1/targets/:targetId': 'targets:write',
   'DELETE /v1/targets/:targetId': 'targets:write',

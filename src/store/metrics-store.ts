@@ -161,7 +161,8 @@ export function filterSql(filter: Filter, enforcing: readonly string[]): Sql {
   return parts.length === 0 ? sql`true` : sql`(${sql.join(parts, sql` and `)})`
 }
 
-function scopeSql(scope: MetricScope, region: string, site: string): Sql[] {
+/** Conditions limiting rows to the principal's regions / sites (columns are fixed SQL text). */
+export function scopeSql(scope: MetricScope, region: string, site: string): Sql[] {
   const parts: Sql[] = []
   if (scope.regions !== null) parts.push(inList(sql.raw(region), scope.regions))
   if (scope.sites !== null) parts.push(inList(sql.raw(site), scope.sites))

@@ -1,6 +1,7 @@
 /**
  * The web app end to end in a real headless Chromium against a served demo store: sign in, read
- * the overview, drill into a slice, a blind audit done with the keyboard, a dispute filed and
+ * the overview (with an open alert and an overdue corrective action), drill into a slice and see
+ * its audited decisions, see the alert marked on the Trends chart, a blind audit done with the keyboard, a dispute filed and
  * settled, a target edited. Every page is saved as a screenshot under test-artifacts/web/.
  * Pages whose API is not there yet must show the "not available yet" state, not a crash.
  */
@@ -68,6 +69,16 @@ describe('the web app in Chromium', () => {
     if (await available()) {
       await page.getByRole('heading', { name: 'Targets by region' }).waitFor()
     }
+    const alerts = page.getByRole('region', { name: 'Open alerts (1)' })
+    await alerts.waitFor()
+    const alertText = await alerts.textContent()
+    expect(alertText).toContain('Error rate')
+    expect(alertText).toContain(`region=${server.alert.region}`)
+    expect(alertText).toContain('a point beyond its limit (rule 1)')
+    expect(alertText).toContain('how unusual')
+    expect(alertText).toContain('State: open')
+    const overdue = page.getByRole('region', { name: 'Overdue corrective actions (1)' })
+    expect(await overdue.textContent()).toContain('due 2026-01-15')
     await screenshot(page, '01-overview')
     await page.setViewportSize({ width: 390, height: 844 })
     await screenshot(page, '01-overview-390')
@@ -81,12 +92,15 @@ describe('the web app in Chromium', () => {
     await page.goto(`${server.url}/explore?metric=accuracy&by=region&period=all`)
     await page.getByRole('heading', { name: 'Explore' }).waitFor()
     await page.waitForLoadState('networkidle')
-    if (await available()) {
-      await page.getByRole('heading', { name: /Slices/ }).waitFor()
-      await page.locator('table button.link').first().click()
-      await page.getByRole('heading', { name: /Audited decisions/ }).waitFor()
-      await page.waitForLoadState('networkidle')
-    }
+    await page.getByRole('heading', { name: /Slices/ }).waitFor()
+    await page.locator('table button.link').first().click()
+    await page.getByRole('heading', { name: /Audited decisions/ }).waitFor()
+    await page.waitForLoadState('networkidle')
+    const drill = page.locator('section.drill')
+    await drill.locator('tbody tr').first().waitFor()
+    expect(await drill.locator('tbody tr').count()).toBeGreaterThan(0)
+    expect(await drill.getByText('Not available yet.').count()).toBe(0)
+    expect(await drill.locator('tbody').textContent()).toMatch(/→/)
     await screenshot(page, '02-explore')
     for (const [path, name] of [
       ['/trends?metric=error_rate&bucket=week', '03-trends'],
@@ -98,6 +112,20 @@ describe('the web app in Chromium', () => {
       await screenshot(page, name)
     }
     await page.getByText('e2e-weekly').first().waitFor()
+  })
+
+  it('marks the alert on the Trends chart, with a label as well as a symbol', async () => {
+    const { region, periodStart } = server.alert
+    await page.goto(
+      `${server.url}/trends?metric=error_rate&bucket=day&dim=region&value=${encodeURIComponent(region)}`,
+    )
+    const listed = page.getByRole('region', { name: 'Alerts on this chart (1)' })
+    await listed.waitFor()
+    expect(await listed.textContent()).toContain(periodStart)
+    await page.locator('.chart svg').first().waitFor()
+    await expect.poll(() => page.locator('.chart svg text', { hasText: '⚠ alert' }).count()).toBe(1)
+    await page.waitForLoadState('networkidle')
+    await screenshot(page, '03-trends-alert')
   })
 
   it('completes a blind audit with the keyboard and shows the original decision only after', async () => {

@@ -14,10 +14,12 @@ import { createContext, type Context } from '../../src/context.js'
 import { createUser, setPassword } from '../../src/engine/access/users.js'
 import { runDemo } from '../../src/engine/demo/run-demo.js'
 import { setTarget } from '../../src/engine/targets/set-target.js'
+import { openAction } from '../../src/engine/actions/corrective-actions.js'
 import { drawSample } from '../../src/engine/sampling/draw-sample.js'
 import { getSamplingPlan, savePlan } from '../../src/engine/sampling/plans.js'
 import { createApp } from '../../src/server/app.js'
 import { DEFAULT_WEB_ROOT } from '../../src/server/static.js'
+import { insertAlert } from '../../src/store/alert-store.js'
 import { openDatabase } from '../../src/store/db.js'
 
 export const CHROMIUM = process.env.ASSAY_CHROMIUM ?? '/usr/bin/chromium'
@@ -59,6 +61,8 @@ export interface DemoServer {
   url: string
   /** A moderator (with a password) holding a QA audit that found an error, still disputable. */
   moderator: { userId: string; decisionId: string }
+  /** An open alert on error_rate in one region, and an overdue corrective action for it. */
+  alert: { alertId: string; region: string; periodStart: string }
   close(): Promise<void>
 }
 
@@ -132,6 +136,49 @@ export async function startDemoServer(decisions = 3000): Promise<DemoServer> {
     await setPassword(database, found.actorId, PASSWORD, 'e2e')
   }
 
+  // An open alert, as the monitors would raise it, on the latest audited day of one region, and
+  // a corrective action for it that is already past its due date.
+  const latest = await sql<{ region: string; day: string }>`
+    select region, to_char(max(decided_at) at time zone 'UTC', 'YYYY-MM-DD') as day
+    from audited_decisions group by region order by region limit 1`.execute(database.db)
+  const { region, day } = latest.rows[0] ?? { region: 'NA', day: '2026-11-20' }
+  const alert = { alertId: 'alert-e2e-1', region, periodStart: day }
+  await insertAlert(database.db, {
+    alertId: alert.alertId,
+    monitorId: 'e2e-error-rate',
+    groupKey: `metric:error_rate|region=${region}`,
+    metric: 'error_rate',
+    slice: { region },
+    rule: 'nelson_1',
+    severity: 'major',
+    title: `Error rate rose to 21.0 % (baseline 8.0 %) in region=${region}, ${day}`,
+    firstPeriod: day,
+    lastPeriod: day,
+    lastPeriodStart: day,
+    pValue: 0.00001,
+    pAdjusted: 0.0004,
+    evidence: {
+      kind: 'chart',
+      ruleText: 'a point beyond its limit (rule 1)',
+      period: { start: day, label: day },
+      unusualness: { text: 'p = 1.00e-5 (BH-adjusted p = 4.00e-4)' },
+    },
+    raisedAt: ctx.clock.now(),
+    updatedAt: ctx.clock.now(),
+  })
+  await openAction(
+    database,
+    {
+      actionId: 'action-e2e-1',
+      fromAlert: alert.alertId,
+      owner: 'lead',
+      dueDate: '2026-01-15',
+      hypothesis: 'A refresher on the hate-speech guideline brings the error rate back down.',
+    },
+    'e2e',
+    ctx.clock.now(),
+  )
+
   const app = createApp(ctx, { security: { signInAttemptsPerMinute: 1000 } })
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s))
@@ -141,6 +188,7 @@ export async function startDemoServer(decisions = 3000): Promise<DemoServer> {
     ctx,
     url: `http://127.0.0.1:${port}`,
     moderator: { userId: found.actorId, decisionId: found.decisionId },
+    alert,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await ctx.destroy()

@@ -153,13 +153,57 @@ export interface ReportParetoItem {
   vitalFew: boolean
 }
 
-export interface Alert {
+export type AlertState = 'open' | 'acknowledged' | 'resolved'
+
+/** One alert as GET /v1/alerts lists it. */
+export interface MonitorAlert {
   alertId: string
+  monitorId: string
+  metric: string | null
+  slice: Record<string, string | null>
+  rule: string
+  severity: 'critical' | 'major' | 'minor'
+  state: AlertState
+  title: string
+  firstPeriod: string
+  lastPeriod: string
+  /** YYYY-MM-DD: the start of the latest signalled period. */
+  lastPeriodStart: string
+  signalCount: number
+  pValue: number | null
+  pAdjusted: number | null
+  evidence?: {
+    ruleText?: string
+    period?: { start?: string; end?: string; label?: string }
+    unusualness?: { text?: string }
+  } | null
+  raisedAt: string
+}
+
+/** GET /v1/alerts?state=…&metric=…&from=…&to=… */
+export interface AlertList {
+  alerts: MonitorAlert[]
+  nextCursor: string | null
+  counts?: Record<string, number>
+}
+
+/** One corrective action as GET /v1/actions lists it. */
+export interface CorrectiveAction {
+  actionId: string
+  title: string
   metric: string
   scope: Record<string, string>
-  rule?: string
-  message: string
-  raisedAt: string
+  owner: string
+  dueDate: string
+  status: 'open' | 'too_early' | 'effective' | 'not_effective' | 'closed'
+  rootCause: string | null
+  alertId: string | null
+  overdue: boolean
+}
+
+/** GET /v1/actions?overdue=true */
+export interface ActionList {
+  actions: CorrectiveAction[]
 }
 
 /** GET /v1/report (json). */
@@ -185,8 +229,6 @@ export interface Report {
       metrics: Record<string, Estimate>
     }[]
   }
-  /** Open control-chart alerts, when the server reports them. */
-  alerts?: Alert[]
 }
 
 export interface ControlPoint extends TrendPoint {
@@ -389,18 +431,32 @@ export interface Page<T> {
   nextCursor?: string | null
 }
 
-/** One audited decision with its final verdict (drill-down from a slice). */
+/** One audited decision with its final verdict (GET /v1/audits, the drill-down from a slice). */
 export interface AuditedDecision {
   auditId: string
   decisionId: string
+  contentId: string
   decidedAt: string
   actorId: string
-  region?: string
-  queue?: string
+  region: string
+  queue: string
+  site: string | null
   decision: { policy: string; action: string }
   verdict: { policy: string; action: string }
+  auditorId: string
+  auditedAt: string
+  kind: string
   outcome: string
-  severity?: string | null
-  rootCause?: string | null
-  comment?: string | null
+  severity: string | null
+  rootCause: string | null
+  comment: string | null
+  disputed: boolean
+  overturned: boolean
+}
+
+/** GET /v1/audits?metric=&period=&<dimension>=<value>… */
+export interface SliceAuditPage extends Page<AuditedDecision> {
+  metric: string | null
+  period: PeriodInfo
+  slice: Record<string, string | null>
 }

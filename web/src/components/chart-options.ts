@@ -131,10 +131,18 @@ interface CustomApi {
 }
 
 /** p-chart: the proportion per period, the centre line, per-period limits as steps, rule breaks as ✕. */
+/** An alert drawn on a p-chart: the point's index and a short text label. */
+export interface ChartAlertMark {
+  index: number
+  label: string
+  detail: string
+}
+
 export function pChartOption(
   title: string,
   metricName: string,
   points: ControlPoint[],
+  alerts: readonly ChartAlertMark[] = [],
 ): EChartsCoreOption {
   const labels = points.map((p) => p.period)
   const breaks = points
@@ -142,7 +150,16 @@ export function pChartOption(
     .filter((v) => v !== null)
   return {
     ...base(title),
-    legend: { bottom: 0, data: [metricName, 'control limits', 'centre', 'breaks a rule'] },
+    legend: {
+      bottom: 0,
+      data: [
+        metricName,
+        'control limits',
+        'centre',
+        'breaks a rule',
+        ...(alerts.length > 0 ? ['alert'] : []),
+      ],
+    },
     grid: { left: 64, right: 16, top: 48, bottom: 84 },
     tooltip: { trigger: 'axis', confine: true, valueFormatter: (v: number) => pct(v) },
     xAxis: { type: 'category', name: 'period', nameLocation: 'middle', nameGap: 30, data: labels },
@@ -200,6 +217,30 @@ export function pChartOption(
           },
         },
       },
+      ...(alerts.length === 0
+        ? []
+        : [
+            {
+              // A triangle with a text label: an alert is never told by colour alone.
+              name: 'alert',
+              type: 'scatter',
+              symbol: 'triangle',
+              symbolSize: 16,
+              symbolOffset: [0, -14],
+              itemStyle: { color: BAD, borderColor: INK, borderWidth: 1 },
+              label: {
+                show: true,
+                position: 'top',
+                color: INK,
+                fontSize: 11,
+                formatter: (p: { dataIndex: number }) => alerts[p.dataIndex]?.label ?? '',
+              },
+              data: alerts.map((a) => [a.index, points[a.index]?.estimate ?? null]),
+              tooltip: {
+                formatter: (p: { dataIndex: number }) => alerts[p.dataIndex]?.detail ?? '',
+              },
+            },
+          ]),
     ],
   }
 }

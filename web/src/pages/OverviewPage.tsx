@@ -1,6 +1,7 @@
 /**
  * Overview: where quality is bad, in five seconds. Missed targets first, then inconclusive, then
- * met, grouped by region; the week's trend; the slices furthest from target; open alerts.
+ * met, grouped by region; open alerts and overdue corrective actions (OverviewAlerts); the week's
+ * trend; the slices furthest from target.
  */
 import { useQuery } from '@tanstack/react-query'
 import { useMemo } from 'react'
@@ -11,10 +12,11 @@ import type { Report, ReportSlice, TargetEvaluation, TargetStatus } from '../api
 import { Chart } from '../components/Chart'
 import { intervalChartOption } from '../components/chart-options'
 import { EmptyState, ErrorState } from '../components/ErrorState'
-import { count, interval, pct, pp, sliceLabel, when } from '../components/format'
+import { count, interval, pct, pp, sliceLabel } from '../components/format'
 import { IntervalBar, scaleFor } from '../components/IntervalBar'
 import { Loading } from '../components/Loading'
 import { StatusBadge } from '../components/StatusBadge'
+import { OverviewAlerts } from './OverviewAlerts'
 
 const ORDER: Record<TargetStatus, number> = { missed: 0, inconclusive: 1, met: 2 }
 
@@ -68,7 +70,6 @@ function ReportView({ report }: { report: Report }) {
         .slice(0, 8),
     [report.slices],
   )
-  const alerts = report.alerts ?? []
   return (
     <>
       <div className="tiles" aria-label="Targets by status">
@@ -77,22 +78,7 @@ function ReportView({ report }: { report: Report }) {
         <Tile status="met" n={counts.met} />
       </div>
 
-      {alerts.length > 0 && (
-        <section className="card alerts" aria-labelledby="alerts-title">
-          <h2 id="alerts-title">Open alerts ({alerts.length})</h2>
-          <ul>
-            {alerts.map((a) => (
-              <li key={a.alertId}>
-                <span className="badge badge-missed">
-                  <span aria-hidden="true">!</span> {a.rule ?? 'alert'}
-                </span>{' '}
-                <strong>{a.metric}</strong> · {sliceLabel(a.scope)} — {a.message}{' '}
-                <small>({when(a.raisedAt)})</small>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      <OverviewAlerts />
 
       <div className="grid-2">
         <section className="card" aria-labelledby="targets-title">

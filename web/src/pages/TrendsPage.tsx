@@ -1,18 +1,21 @@
 /**
  * Trends: a metric over time for one scope, as a p-chart with per-period control limits; points
- * that break a Nelson rule are marked with a cross and listed.
+ * that break a Nelson rule are marked with a cross and listed. Alerts the monitors raised on the
+ * metric in the charted period (GET /v1/alerts?metric=&from=&to=) are marked with a labelled
+ * triangle and listed, for users with alerts:read.
  */
 import { useQuery } from '@tanstack/react-query'
 import { useMemo } from 'react'
 import { useSearchParams } from 'react-router'
 import { api } from '../api/client'
-import type { MetricResult } from '../api/types'
+import type { AlertList, MetricResult, MonitorAlert } from '../api/types'
 import { Chart } from '../components/Chart'
-import { pChartOption } from '../components/chart-options'
+import { pChartOption, type ChartAlertMark } from '../components/chart-options'
 import { EmptyState, ErrorState } from '../components/ErrorState'
-import { count, pct } from '../components/format'
+import { count, pct, sliceLabel, when } from '../components/format'
 import { Loading } from '../components/Loading'
 import { pChart } from '../components/stats'
+import { useSession } from '../hooks/useSession'
 import { METRICS, metricName } from '../metrics'
 
 const RULES: Record<number, string> = {
@@ -43,6 +46,20 @@ export function TrendsPage() {
         compare: 'none',
       }),
   })
+  const { can } = useSession()
+  const period = result.data?.period
+  const alertQuery = useQuery({
+    queryKey: ['alerts', metric, period?.from, period?.to],
+    queryFn: () =>
+      api.get<AlertList>('/v1/alerts', {
+        metric,
+        from: period?.from,
+        to: period?.to,
+        state: 'all',
+        limit: 500,
+      }),
+    enabled: can('alerts:read') && period !== undefined,
+  })
   const scopes = useMemo(() => {
     if (scopeDim === '') return []
     return [...new Set((result.data?.slices ?? []).map((s) => s.keys[scopeDim] ?? '(none)'))].sort()
@@ -65,6 +82,24 @@ export function TrendsPage() {
         .map(([period, c]) => ({ period, ...c })),
     )
   }, [result.data, scopeDim, scopeValue, bucket])
+  const alerts = useMemo(
+    () =>
+      (alertQuery.data?.alerts ?? [])
+        .filter((a) => scopeValue === '' || a.slice[scopeDim] === scopeValue)
+        .map((a) => ({ alert: a, index: pointIndex(points, a.lastPeriodStart) }))
+        .filter((a) => a.index >= 0),
+    [alertQuery.data, points, scopeDim, scopeValue],
+  )
+  const marks = useMemo(() => {
+    const byIndex = new Map<number, MonitorAlert[]>()
+    for (const { alert, index } of alerts)
+      byIndex.set(index, [...(byIndex.get(index) ?? []), alert])
+    return [...byIndex.entries()].map(([index, list]): ChartAlertMark => ({
+      index,
+      label: list.length === 1 ? '⚠ alert' : `⚠ ${list.length} alerts`,
+      detail: list.map((a) => `${a.severity}: ${a.title}`).join('<br>'),
+    }))
+  }, [alerts])
   const option = useMemo(
     () =>
       points.length === 0
@@ -73,8 +108,9 @@ export function TrendsPage() {
             `${metricName(metric)} per ${bucket}${scopeValue ? ` · ${scopeDim}=${scopeValue}` : ''}`,
             metricName(metric),
             points.map((p) => ({ ...p, lower: null, upper: null })),
+            marks,
           ),
-    [points, metric, bucket, scopeDim, scopeValue],
+    [points, metric, bucket, scopeDim, scopeValue, marks],
   )
   const signals = points.filter((p) => p.rules.length > 0)
   return (
@@ -141,7 +177,7 @@ export function TrendsPage() {
         <section className="card">
           <Chart
             option={option}
-            label={`p-chart of ${metricName(metric)} per ${bucket}; dashed lines are control limits; crosses mark points that break a rule`}
+            label={`p-chart of ${metricName(metric)} per ${bucket}; dashed lines are control limits; crosses mark points that break a rule; triangles labelled “alert” mark alerts raised by the monitors`}
             height={360}
           />
         </section>
@@ -164,6 +200,36 @@ export function TrendsPage() {
           )}
         </section>
       )}
+      {alerts.length > 0 && (
+        <section className="card alerts" aria-labelledby="chart-alerts-title">
+          <h2 id="chart-alerts-title">Alerts on this chart ({alerts.length})</h2>
+          <ul>
+            {alerts.map(({ alert: a, index }) => (
+              <li key={a.alertId}>
+                <span aria-hidden="true">⚠</span> <strong>{points[index]?.period}</strong> ·{' '}
+                {a.severity} · {a.state} · {sliceLabel(cleanSlice(a.slice))} —{' '}
+                {a.evidence?.ruleText ?? a.rule}
+                <div className="muted small">
+                  {a.title} · raised {when(a.raisedAt)}
+                </div>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </section>
   )
+}
+
+function cleanSlice(slice: Record<string, string | null>): Record<string, string> {
+  return Object.fromEntries(Object.entries(slice).map(([k, v]) => [k, v ?? '(none)']))
+}
+
+/** The charted period an alert's period start falls in: the last point starting on or before it. */
+function pointIndex(points: readonly { period: string }[], start: string): number {
+  let found = -1
+  points.forEach((p, i) => {
+    if (p.period <= start) found = i
+  })
+  return found
 }

@@ -1,10 +1,14 @@
-/** GET /v1/metrics (the metric library) and GET /v1/metrics/{metric} (one metric, sliced). */
+/**
+ * GET /v1/metrics (the metric library), GET /v1/metrics/{metric} (one metric, sliced) and GET
+ * /v1/audits (a slice's audited decisions, see slice-audits.ts).
+ */
 import { createRoute, z } from '@hono/zod-openapi'
 import type { Context } from '../../../context.js'
 import { evaluateMetric } from '../../../engine/metrics/evaluate-metric.js'
 import { loadMetricSetup } from '../../../engine/metrics/metric-setup.js'
 import type { App } from '../../app.js'
 import { requirePermission } from '../../auth.js'
+import { registerSliceAuditRoutes } from './slice-audits.js'
 
 const estimate = z.object({
   estimate: z.number().nullable(),
@@ -108,4 +112,5 @@ export function registerMetricRoutes(app: App, ctx: Context): void {
     })
     return c.json(result, 200)
   })
+  registerSliceAuditRoutes(app, ctx)
 }
