@@ -1,5 +1,6 @@
 /** Number formatting shared by the report renderers. */
 import type { Estimate } from '../metrics/estimate.js'
+import type { Report } from './build-report.js'
 
 export function formatValue(value: number | null | undefined, unit: string): string {
   if (value === null || value === undefined || Number.isNaN(value)) return '–'
@@ -39,4 +40,55 @@ export function formatDifference(value: number, unit: string): string {
   return unit === 'percent'
     ? `${sign}${(magnitude * 100).toFixed(2)} pp`
     : `${sign}${magnitude.toFixed(4)}`
+}
+
+/** How a renderer escapes text and shows a target status; the rows below are shared by every format. */
+export interface CellStyle {
+  text: (value: string) => string
+  status: (status: string) => string
+}
+
+/** The headline table's rows: metric, estimate, interval, audits, n_eff, previous, change, p (BH). */
+export function headlineRows(report: Report, style: CellStyle): string[][] {
+  return report.headline.map((h) => [
+    style.text(h.name),
+    formatValue(h.current.estimate, h.unit),
+    h.current.lower === null
+      ? '–'
+      : `${formatValue(h.current.lower, h.unit)} – ${formatValue(h.current.upper, h.unit)}`,
+    formatCount(h.current.n),
+    formatCount(h.current.effectiveSampleSize, 1),
+    formatValue(h.previous?.estimate, h.unit),
+    h.change ? formatDifference(h.change.difference, h.unit) : '–',
+    formatP(h.change?.pAdjusted),
+  ])
+}
+
+export const TARGET_COLUMNS = [
+  'target',
+  'metric',
+  'scope',
+  'period',
+  'threshold',
+  'estimate',
+  'status',
+  'audits to settle',
+]
+
+/** The targets table's rows, in TARGET_COLUMNS order. */
+export function targetRows(report: Report, style: CellStyle): string[][] {
+  return report.targets.map((t) => [
+    style.text(t.target.name ?? t.target.targetId),
+    style.text(t.metricName),
+    style.text(
+      Object.entries(t.target.scope)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ') || 'all',
+    ),
+    style.text(t.period.label),
+    `${t.target.direction === 'at_least' ? '≥' : '≤'} ${formatValue(t.target.threshold, t.unit)}`,
+    style.text(formatEstimate(t.value, t.unit)),
+    style.status(t.status),
+    t.auditsToSettle === null ? '–' : formatCount(t.auditsToSettle),
+  ])
 }

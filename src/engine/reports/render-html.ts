@@ -6,7 +6,16 @@
  */
 import type { Estimate } from '../metrics/estimate.js'
 import type { Report } from './build-report.js'
-import { formatCount, formatDifference, formatEstimate, formatP, formatValue } from './format.js'
+import {
+  TARGET_COLUMNS,
+  formatCount,
+  formatDifference,
+  formatEstimate,
+  formatP,
+  formatValue,
+  headlineRows,
+  targetRows,
+} from './format.js'
 
 export function escapeHtml(text: string | number | null | undefined): string {
   if (text === null || text === undefined) return '–'
@@ -268,48 +277,15 @@ export function renderHtml(report: Report): string {
         'change',
         'p (BH)',
       ],
-      report.headline.map((h) => [
-        e(h.name),
-        formatValue(h.current.estimate, h.unit),
-        h.current.lower === null
-          ? '–'
-          : `${formatValue(h.current.lower, h.unit)} – ${formatValue(h.current.upper, h.unit)}`,
-        formatCount(h.current.n),
-        formatCount(h.current.effectiveSampleSize, 1),
-        formatValue(h.previous?.estimate, h.unit),
-        h.change ? formatDifference(h.change.difference, h.unit) : '–',
-        formatP(h.change?.pAdjusted),
-      ]),
+      headlineRows(report, { text: e, status: (s) => `<span class="${s}">${s}</span>` }),
     ),
   )
 
   body.push('<h2>Targets</h2>')
   body.push(
     table(
-      [
-        'target',
-        'metric',
-        'scope',
-        'period',
-        'threshold',
-        'estimate',
-        'status',
-        'audits to settle',
-      ],
-      report.targets.map((t) => [
-        e(t.target.name ?? t.target.targetId),
-        e(t.metricName),
-        e(
-          Object.entries(t.target.scope)
-            .map(([k, v]) => `${k}=${v}`)
-            .join(', ') || 'all',
-        ),
-        e(t.period.label),
-        `${t.target.direction === 'at_least' ? '≥' : '≤'} ${formatValue(t.target.threshold, t.unit)}`,
-        e(formatEstimate(t.value, t.unit)),
-        `<span class="${t.status}">${t.status}</span>`,
-        t.auditsToSettle === null ? '–' : formatCount(t.auditsToSettle),
-      ]),
+      TARGET_COLUMNS,
+      targetRows(report, { text: e, status: (s) => `<span class="${s}">${s}</span>` }),
     ),
   )
 

@@ -1,6 +1,15 @@
 /** Renders the report model as Markdown (GitHub tables). User-provided text is escaped for tables. */
 import type { Report } from './build-report.js'
-import { formatCount, formatDifference, formatEstimate, formatP, formatValue } from './format.js'
+import {
+  TARGET_COLUMNS,
+  formatCount,
+  formatDifference,
+  formatEstimate,
+  formatP,
+  formatValue,
+  headlineRows,
+  targetRows,
+} from './format.js'
 
 /** Escapes text for a Markdown table cell: pipes, backslashes, HTML and newlines. */
 export function escapeMarkdown(text: string | null | undefined): string {
@@ -55,49 +64,13 @@ export function renderMarkdown(report: Report): string {
         'change',
         'p (BH)',
       ],
-      report.headline.map((h) => [
-        escapeMarkdown(h.name),
-        formatValue(h.current.estimate, h.unit),
-        h.current.lower === null
-          ? '–'
-          : `${formatValue(h.current.lower, h.unit)} – ${formatValue(h.current.upper, h.unit)}`,
-        formatCount(h.current.n),
-        formatCount(h.current.effectiveSampleSize, 1),
-        formatValue(h.previous?.estimate, h.unit),
-        h.change ? formatDifference(h.change.difference, h.unit) : '–',
-        formatP(h.change?.pAdjusted),
-      ]),
+      headlineRows(report, { text: escapeMarkdown, status: (s) => `**${s}**` }),
     ),
   )
 
   out.push('## Targets\n')
   out.push(
-    table(
-      [
-        'target',
-        'metric',
-        'scope',
-        'period',
-        'threshold',
-        'estimate',
-        'status',
-        'audits to settle',
-      ],
-      report.targets.map((t) => [
-        escapeMarkdown(t.target.name ?? t.target.targetId),
-        escapeMarkdown(t.metricName),
-        escapeMarkdown(
-          Object.entries(t.target.scope)
-            .map(([k, v]) => `${k}=${v}`)
-            .join(', ') || 'all',
-        ),
-        escapeMarkdown(t.period.label),
-        `${t.target.direction === 'at_least' ? '≥' : '≤'} ${formatValue(t.target.threshold, t.unit)}`,
-        formatEstimate(t.value, t.unit),
-        `**${t.status}**`,
-        t.auditsToSettle === null ? '–' : formatCount(t.auditsToSettle),
-      ]),
-    ),
+    table(TARGET_COLUMNS, targetRows(report, { text: escapeMarkdown, status: (s) => `**${s}**` })),
   )
 
   const unit = report.primaryMetric.unit
