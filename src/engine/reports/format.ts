@@ -92,3 +92,32 @@ export function targetRows(report: Report, style: CellStyle): string[][] {
     t.auditsToSettle === null ? '–' : formatCount(t.auditsToSettle),
   ])
 }
+
+export const SCORECARD_COLUMNS = [
+  'actor',
+  'type',
+  'audits',
+  'accuracy',
+  'quality score',
+  'false pos.',
+  'false neg.',
+  'wrong policy',
+  'wrong action',
+  'critical',
+]
+
+/** The per-moderator scorecard rows, in SCORECARD_COLUMNS order. */
+export function scorecardRows(report: Report, style: Pick<CellStyle, 'text'>): string[][] {
+  return report.scorecards.map((c) => [
+    style.text(c.actorId),
+    style.text(c.actorType),
+    formatCount(c.audits),
+    style.text(formatEstimate(c.accuracy, 'percent')),
+    style.text(formatEstimate(c.qualityScore, 'score')),
+    formatCount(c.errors.false_positive),
+    formatCount(c.errors.false_negative),
+    formatCount(c.errors.wrong_policy),
+    formatCount(c.errors.wrong_action),
+    formatCount(c.criticalErrors),
+  ])
+}

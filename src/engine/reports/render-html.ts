@@ -7,6 +7,7 @@
 import type { Estimate } from '../metrics/estimate.js'
 import type { Report } from './build-report.js'
 import {
+  SCORECARD_COLUMNS,
   TARGET_COLUMNS,
   formatCount,
   formatDifference,
@@ -14,6 +15,7 @@ import {
   formatP,
   formatValue,
   headlineRows,
+  scorecardRows,
   targetRows,
 } from './format.js'
 
@@ -414,34 +416,7 @@ export function renderHtml(report: Report): string {
   )
 
   body.push('<h2>Moderator scorecards</h2>')
-  body.push(
-    table(
-      [
-        'actor',
-        'type',
-        'audits',
-        'accuracy',
-        'quality score',
-        'false pos.',
-        'false neg.',
-        'wrong policy',
-        'wrong action',
-        'critical',
-      ],
-      report.scorecards.map((c) => [
-        e(c.actorId),
-        e(c.actorType),
-        formatCount(c.audits),
-        e(formatEstimate(c.accuracy, 'percent')),
-        e(formatEstimate(c.qualityScore, 'score')),
-        formatCount(c.errors.false_positive),
-        formatCount(c.errors.false_negative),
-        formatCount(c.errors.wrong_policy),
-        formatCount(c.errors.wrong_action),
-        formatCount(c.criticalErrors),
-      ]),
-    ),
-  )
+  body.push(table(SCORECARD_COLUMNS, scorecardRows(report, { text: e })))
 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

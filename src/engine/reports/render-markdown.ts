@@ -1,6 +1,7 @@
 /** Renders the report model as Markdown (GitHub tables). User-provided text is escaped for tables. */
 import type { Report } from './build-report.js'
 import {
+  SCORECARD_COLUMNS,
   TARGET_COLUMNS,
   formatCount,
   formatDifference,
@@ -8,6 +9,7 @@ import {
   formatP,
   formatValue,
   headlineRows,
+  scorecardRows,
   targetRows,
 } from './format.js'
 
@@ -146,34 +148,7 @@ export function renderMarkdown(report: Report): string {
   }
 
   out.push('## Moderator scorecards\n')
-  out.push(
-    table(
-      [
-        'actor',
-        'type',
-        'audits',
-        'accuracy',
-        'quality score',
-        'false pos.',
-        'false neg.',
-        'wrong policy',
-        'wrong action',
-        'critical',
-      ],
-      report.scorecards.map((c) => [
-        escapeMarkdown(c.actorId),
-        escapeMarkdown(c.actorType),
-        formatCount(c.audits),
-        formatEstimate(c.accuracy, 'percent'),
-        formatEstimate(c.qualityScore, 'score'),
-        formatCount(c.errors.false_positive),
-        formatCount(c.errors.false_negative),
-        formatCount(c.errors.wrong_policy),
-        formatCount(c.errors.wrong_action),
-        formatCount(c.criticalErrors),
-      ]),
-    ),
-  )
+  out.push(table(SCORECARD_COLUMNS, scorecardRows(report, { text: escapeMarkdown })))
 
   out.push(`## Trend by ${report.grain}\n`)
   out.push(
