@@ -318,53 +318,127 @@ export function buildVerdictAggregate(
   return statement
 }
 
+const ROLLUP_COLUMNS = ['region', 'queue', 'site', 'actor_type', 'policy', 'action']
+const TIME_DIMENSIONS = ['day', 'week', 'month']
+/** The dimensions the narrow handle-time roll-up (day, region, site) can serve. */
+const SCOPE_DIMENSIONS = ['region', 'site', ...TIME_DIMENSIONS]
+
+/** The stored roll-up column a dimension is computed from. */
+function rollupColumn(name: string): string {
+  if (ROLLUP_COLUMNS.includes(name)) return name
+  if (TIME_DIMENSIONS.includes(name)) return 'day'
+  throw new ValidationError(`decision volume has no dimension ${name}`, [
+    {
+      path: 'by',
+      message: `volume and handle time can be sliced by ${[...ROLLUP_COLUMNS, ...TIME_DIMENSIONS].join(', ')}`,
+    },
+  ])
+}
+
+const mondayOf = (day: string) => {
+  const date = new Date(`${day}T00:00:00Z`)
+  date.setUTCDate(date.getUTCDate() - ((date.getUTCDay() + 6) % 7))
+  return date.toISOString().slice(0, 10)
+}
+
+/**
+ * A dimension's value from a stored roll-up row (JS, on the few grouped rows): weeks start on
+ * Monday and months on the 1st (date_trunc), site is null where the roll-up stores ''.
+ */
+function rollupValue(name: string, row: Record<string, unknown>): string | null {
+  const value = row[rollupColumn(name)]
+  if (value === null || value === undefined) return null
+  const text = String(value)
+  if (name === 'week') return mondayOf(text)
+  if (name === 'month') return `${text.slice(0, 7)}-01`
+  if (name === 'site') return text === '' ? null : text
+  return text
+}
+
+function rollupWhere(range: DayRange, scope: MetricScope): Sql {
+  const parts = [
+    sql`day >= ${range.from}::date`,
+    sql`day < ${range.to}::date`,
+    ...scopeSql(scope, 'region', 'site'),
+  ]
+  return sql.join(parts, sql` and `)
+}
+
+interface RollupGrouping {
+  dimensions: readonly string[]
+  restrict?: Readonly<Record<string, string>>
+}
+
+/**
+ * One scan of a roll-up table with GROUPING SETS on the stored columns every grouping needs (its
+ * dimensions and restrictions), then in JS: each grouping's rows picked by the grouping bitmask,
+ * restricted, keyed (weeks and months from days) and summed per slice.
+ */
+async function groupRollup(
+  db: Kysely<Schema>,
+  table: 'decision_volume_daily' | 'decision_handle_time_buckets' | 'decision_handle_time_scope',
+  measure: 'decisions' | 'count',
+  range: DayRange,
+  scope: MetricScope,
+  groupings: readonly RollupGrouping[],
+  extraKey: string | null,
+): Promise<{ keys: (string | null)[]; extra: number | null; total: number }[][]> {
+  const sets = groupings.map((g) => [
+    ...new Set([...g.dimensions, ...Object.keys(g.restrict ?? {})].map(rollupColumn)),
+  ])
+  const columns = [...new Set(sets.flat())].sort()
+  const uniqueSets = [...new Map(sets.map((set) => [[...set].sort().join(','), set])).values()]
+  const keyColumns = [...columns, ...(extraKey === null ? [] : [extraKey])]
+  const groupingSets = sql.join(
+    uniqueSets.map(
+      (set) =>
+        sql`(${sql.join([...set, ...(extraKey === null ? [] : [extraKey])].map((c) => sql.raw(c)))})`,
+    ),
+  )
+  const bitmask =
+    columns.length === 0 ? sql`0` : sql`grouping(${sql.join(columns.map((c) => sql.raw(c)))})`
+  const result = await sql<Record<string, unknown>>`
+    select ${sql.join([...keyColumns.map((c) => sql.raw(c)), sql`${bitmask} as grouping_bits`, sql`sum(${sql.raw(measure)}) as total`])}
+    from ${sql.raw(table)} where ${rollupWhere(range, scope)}
+    group by grouping sets (${groupingSets})`.execute(db)
+  // grouping() sets bit (n - 1 - i) when column i is NOT part of the row's set.
+  const bitsOf = (set: readonly string[]) =>
+    columns.reduce(
+      (bits, c, i) => (set.includes(c) ? bits : bits | (1 << (columns.length - 1 - i))),
+      0,
+    )
+  return groupings.map((g, gi) => {
+    const bits = bitsOf(sets[gi] as string[])
+    const slices = new Map<
+      string,
+      { keys: (string | null)[]; extra: number | null; total: number }
+    >()
+    for (const row of result.rows) {
+      if (Number(row.grouping_bits ?? row.groupingBits) !== bits) continue
+      const restricted = Object.entries(g.restrict ?? {}).every(
+        ([d, value]) => rollupValue(d, row) === value,
+      )
+      if (!restricted) continue
+      const keys = g.dimensions.map((d) => rollupValue(d, row))
+      const extra = extraKey === null ? null : Number(row[extraKey])
+      const id = JSON.stringify([keys, extra])
+      const slice = slices.get(id)
+      if (slice === undefined) slices.set(id, { keys, extra, total: Number(row.total) })
+      else slice.total += Number(row.total)
+    }
+    return [...slices.values()]
+  })
+}
+
 export interface VolumeQuery {
   range: DayRange
   scope: MetricScope
-  groupings: readonly {
-    dimensions: readonly string[]
-    restrict?: Readonly<Record<string, string>>
-  }[]
+  groupings: readonly RollupGrouping[]
 }
 
 export interface VolumeRow {
   keys: (string | null)[]
   decisions: number
-}
-
-const ROLLUP_COLUMNS = ['region', 'queue', 'site', 'actor_type', 'policy', 'action']
-const ROLLUP_TIME: Record<string, string> = {
-  day: `to_char(day, 'YYYY-MM-DD')`,
-  week: `to_char(date_trunc('week', day), 'YYYY-MM-DD')`,
-  month: `to_char(date_trunc('month', day), 'YYYY-MM-DD')`,
-}
-
-function rollupDimensionSql(name: string): Sql {
-  // site is '' in the roll-ups when a decision has none; report it as null like the audit side.
-  if (name === 'site') return sql.raw(`nullif(site, '')`)
-  if (ROLLUP_COLUMNS.includes(name)) return sql.raw(name)
-  const time = ROLLUP_TIME[name]
-  if (time !== undefined) return sql.raw(time)
-  throw new ValidationError(`decision volume has no dimension ${name}`, [
-    {
-      path: 'by',
-      message: `volume and handle time can be sliced by ${[...ROLLUP_COLUMNS, 'day', 'week', 'month'].join(', ')}`,
-    },
-  ])
-}
-
-function rollupWhere(
-  range: DayRange,
-  scope: MetricScope,
-  restrict: Readonly<Record<string, string>> = {},
-): Sql {
-  const parts = [
-    sql`day >= ${range.from}::date`,
-    sql`day < ${range.to}::date`,
-    ...scopeSql(scope, 'region', 'site'),
-    ...Object.entries(restrict).map(([d, value]) => sql`${rollupDimensionSql(d)} = ${value}`),
-  ]
-  return sql.join(parts, sql` and `)
 }
 
 /** Decision counts per slice from the daily roll-up, one result list per grouping. */
@@ -373,26 +447,21 @@ export async function aggregateVolume(
   query: VolumeQuery,
 ): Promise<VolumeRow[][]> {
   if (query.groupings.length === 0) return []
-  const selects = query.groupings.map((g, gi) => {
-    const keys = g.dimensions.map((_, i) => sql.raw(`k${i}`))
-    const groupBy =
-      g.dimensions.length === 0
-        ? sql``
-        : sql`group by ${sql.join(g.dimensions.map(rollupDimensionSql))}`
-    return sql`(select coalesce(json_agg(json_build_array(${sql.join([...keys, sql.raw('n')])})), '[]'::json)
-                from (select ${sql.join([...g.dimensions.map((d, i) => sql`${rollupDimensionSql(d)} as ${sql.raw(`k${i}`)}`), sql`coalesce(sum(decisions), 0) as n`])}
-                      from decision_volume_daily where ${rollupWhere(query.range, query.scope, g.restrict)} ${groupBy}) t) as ${sql.raw(`q${gi}`)}`
-  })
-  const result = await sql<Record<string, unknown>>`select ${sql.join(selects)}`.execute(db)
-  const row = result.rows[0] ?? {}
-  return query.groupings.map((g, gi) => {
-    const raw = row[`q${gi}`]
-    const list = (typeof raw === 'string' ? JSON.parse(raw) : raw) as unknown[][]
-    return list.map((values) => ({
-      keys: values.slice(0, g.dimensions.length).map((k) => (k === null ? null : String(k))),
-      decisions: Number(values[g.dimensions.length]),
-    }))
-  })
+  const grouped = await groupRollup(
+    db,
+    'decision_volume_daily',
+    'decisions',
+    query.range,
+    query.scope,
+    query.groupings,
+    null,
+  )
+  return grouped.map((rows, gi) =>
+    // Without dimensions there is always one slice (an aggregate without GROUP BY).
+    rows.length === 0 && (query.groupings[gi] as RollupGrouping).dimensions.length === 0
+      ? [{ keys: [], decisions: 0 }]
+      : rows.map((row) => ({ keys: row.keys, decisions: row.total })),
+  )
 }
 
 export interface HandleTimeRow {
@@ -401,42 +470,38 @@ export interface HandleTimeRow {
   buckets: [number, number][]
 }
 
-/** Merged handle-time sketch buckets per slice (DDSketch buckets summed across roll-up cells). */
+/**
+ * Merged handle-time sketch buckets per slice (DDSketch buckets summed across roll-up cells), one
+ * result list per grouping. Groupings by time, region and site only read the narrow
+ * (day, region, site) roll-up; others the full one.
+ */
 export async function aggregateHandleTimeBuckets(
   db: Kysely<Schema>,
-  query: {
-    range: DayRange
-    scope: MetricScope
-    dimensions: readonly string[]
-    restrict?: Readonly<Record<string, string>>
-  },
-): Promise<HandleTimeRow[]> {
-  const keys = query.dimensions.map((d, i) => sql`${rollupDimensionSql(d)} as ${sql.raw(`k${i}`)}`)
-  const groupKeys = [...query.dimensions.map(rollupDimensionSql), sql.raw('bucket')]
-  // Group on the stored columns first (cheap), then format the keys of the much smaller result.
-  const inner = [
-    ...new Set(query.dimensions.map((d) => (d in ROLLUP_TIME ? 'day' : d === 'site' ? 'site' : d))),
-  ]
-  const innerKeys = [...inner.map((c) => sql.raw(c)), sql.raw('bucket')]
-  const result = await sql<Record<string, unknown>>`
-    select ${sql.join([...keys, sql`bucket`, sql`sum(c) as c`])}
-    from (select ${sql.join([...innerKeys, sql`sum(count) as c`])}
-          from decision_handle_time_buckets
-          where ${rollupWhere(query.range, query.scope, query.restrict)}
-          group by ${sql.join(innerKeys)}) cells
-    group by ${sql.join(groupKeys)}`.execute(db)
-  const bySlice = new Map<string, HandleTimeRow>()
-  for (const row of result.rows) {
-    const k = query.dimensions.map((_, i) => (row[`k${i}`] === null ? null : String(row[`k${i}`])))
-    const id = JSON.stringify(k)
-    let slice = bySlice.get(id)
-    if (slice === undefined) {
-      slice = { keys: k, buckets: [] }
-      bySlice.set(id, slice)
+  query: { range: DayRange; scope: MetricScope; groupings: readonly RollupGrouping[] },
+): Promise<HandleTimeRow[][]> {
+  const narrow = query.groupings.every((g) =>
+    [...g.dimensions, ...Object.keys(g.restrict ?? {})].every((d) => SCOPE_DIMENSIONS.includes(d)),
+  )
+  const grouped = await groupRollup(
+    db,
+    narrow ? 'decision_handle_time_scope' : 'decision_handle_time_buckets',
+    'count',
+    query.range,
+    query.scope,
+    query.groupings,
+    'bucket',
+  )
+  return grouped.map((rows) => {
+    const bySlice = new Map<string, HandleTimeRow>()
+    for (const row of rows) {
+      const id = JSON.stringify(row.keys)
+      let slice = bySlice.get(id)
+      if (slice === undefined) bySlice.set(id, (slice = { keys: row.keys, buckets: [] }))
+      slice.buckets.push([row.extra as number, row.total])
     }
-    slice.buckets.push([Number(row.bucket), Number(row.c)])
-  }
-  return [...bySlice.values()]
+    for (const slice of bySlice.values()) slice.buckets.sort((a, b) => a[0] - b[0])
+    return [...bySlice.values()]
+  })
 }
 
 /** First and last day with data: from the volume roll-up and the audited decisions (both indexed or small). */

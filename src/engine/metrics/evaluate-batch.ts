@@ -10,7 +10,6 @@ import { quantileFromBuckets } from '../../stats/index.js'
 import type { Database } from '../../store/db.js'
 import {
   aggregateHandleTimeBuckets,
-  aggregateVerdicts,
   aggregateVolume,
   type DayRange,
   type GroupingSpec,
@@ -18,7 +17,9 @@ import {
   type MeasureSums,
   type MetricScope,
 } from '../../store/metrics-store.js'
+import { aggregateFacts } from './aggregate-facts.js'
 import { EMPTY_ESTIMATE, proportionFromSums, scoreFromSums, type Estimate } from './estimate.js'
+import { currentFacts } from './fact-table.js'
 import type { MetricSetup } from './metric-setup.js'
 
 export interface SliceRequest {
@@ -135,37 +136,38 @@ export async function evaluateBatch(
     measures.push(measureOf(request.metric, setup.severityWeights))
   })
 
-  // p50 and p90 of the same slicing read the same buckets once.
-  const bucketQueries = new Map<
-    string,
-    Promise<Awaited<ReturnType<typeof aggregateHandleTimeBuckets>>>
-  >()
-  const fetchBuckets = () =>
-    Promise.all(
-      quantileRequests.map((ri) => {
-        const request = requests[ri] as SliceRequest
-        const key = JSON.stringify([requestDimensions(request), request.restrict ?? {}])
-        let query = bucketQueries.get(key)
-        if (query === undefined) {
-          query = aggregateHandleTimeBuckets(database.db, {
-            range: options.range,
-            scope: options.scope,
-            dimensions: requestDimensions(request),
-            restrict: request.restrict,
-          })
-          bucketQueries.set(key, query)
-        }
-        return query
-      }),
-    )
-  const [verdictRows, volumeRows, quantileRows] = await Promise.all([
-    aggregateVerdicts(database.db, {
+  // p50 and p90 of the same slicing read the same buckets: one grouping per distinct slicing.
+  const bucketGroupings = new Map<string, number>()
+  const quantileGrouping = quantileRequests.map((ri) => {
+    const request = requests[ri] as SliceRequest
+    const key = JSON.stringify([requestDimensions(request), request.restrict ?? {}])
+    let gi = bucketGroupings.get(key)
+    if (gi === undefined) bucketGroupings.set(key, (gi = bucketGroupings.size))
+    return gi
+  })
+  const fetchBuckets = async () => {
+    if (bucketGroupings.size === 0) return []
+    const groupings = [...bucketGroupings.keys()].map((key) => {
+      const [dimensions, restrict] = JSON.parse(key) as [string[], Record<string, string>]
+      return { dimensions, restrict }
+    })
+    const rows = await aggregateHandleTimeBuckets(database.db, {
       range: options.range,
       scope: options.scope,
-      enforcingActions: setup.enforcingActions,
-      measures,
       groupings,
-    }),
+    })
+    return quantileGrouping.map((gi) => rows[gi] ?? [])
+  }
+  const [verdictRows, volumeRows, quantileRows] = await Promise.all([
+    currentFacts(database).then((facts) =>
+      aggregateFacts(facts, {
+        range: options.range,
+        scope: options.scope,
+        enforcingActions: setup.enforcingActions,
+        measures,
+        groupings,
+      }),
+    ),
     aggregateVolume(database.db, {
       range: options.range,
       scope: options.scope,
@@ -223,21 +225,22 @@ export async function evaluateBatch(
         ? [{ keys: {}, ...EMPTY_ESTIMATE, sums: null }]
         : values
   })
-  for (const list of results) list.sort(compareKeys)
-  return results
+  return results.map(sortByKeys)
 }
 
-/** Slices in a stable order: by key values, missing values last. */
-function compareKeys(a: SliceValue, b: SliceValue): number {
-  const x = Object.values(a.keys)
-  const y = Object.values(b.keys)
-  for (let i = 0; i < x.length; i++) {
-    const p = x[i] ?? null
-    const q = y[i] ?? null
-    if (p === q) continue
-    if (p === null) return 1
-    if (q === null) return -1
-    return p < q ? -1 : 1
-  }
-  return 0
+/** Slices in a stable order: by key values, missing values last (keys read once per slice). */
+function sortByKeys(list: SliceValue[]): SliceValue[] {
+  const decorated = list.map((value) => ({ value, keys: Object.values(value.keys) }))
+  decorated.sort((a, b) => {
+    for (let i = 0; i < a.keys.length; i++) {
+      const p = a.keys[i] ?? null
+      const q = b.keys[i] ?? null
+      if (p === q) continue
+      if (p === null) return 1
+      if (q === null) return -1
+      return p < q ? -1 : 1
+    }
+    return 0
+  })
+  return decorated.map((d) => d.value)
 }

@@ -9,6 +9,7 @@ import * as createEventLog from './20261125T030935733Z-create-event-log.js'
 import * as createWorkflow from './20261125T031019539Z-create-workflow.js'
 import * as createTargets from './20261125T031110663Z-create-targets.js'
 import * as createMonitoring from './20261125T033110421Z-create-monitoring.js'
+import * as createVerdictFacts from './20261125T060000000Z-create-verdict-facts.js'
 
 export const MIGRATIONS: Record<string, Migration> = {
   '20261125T030000000Z-create-core': createCore,
@@ -17,4 +18,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261125T031019539Z-create-workflow': createWorkflow,
   '20261125T031110663Z-create-targets': createTargets,
   '20261125T033110421Z-create-monitoring': createMonitoring,
+  '20261125T060000000Z-create-verdict-facts': createVerdictFacts,
 }

@@ -1,0 +1,320 @@
+/**
+ * The in-memory metric engine against the SQL it replaced, on both stores:
+ * - `verdict_facts` (maintained by triggers) holds exactly the `final_verdicts` view joined to the
+ *   decisions, plus each decision's first appeal review, after every kind of write;
+ * - `aggregateFacts` gives the same sums as the SQL aggregate (`aggregateVerdicts`, kept as the
+ *   reference) for random measures, groupings, restrictions, periods and scopes (fast-check);
+ * - `currentFacts` follows writes: new verdicts, disputes, arbitrations and removals;
+ * - the narrow handle-time roll-up equals the full one summed, through inserts, upserts and deletes.
+ */
+import fc from 'fast-check'
+import { sql } from 'kysely'
+import { beforeAll, expect, it } from 'vitest'
+import type { Filter } from '../../src/domain/metrics/filter.js'
+import { aggregateFacts } from '../../src/engine/metrics/aggregate-facts.js'
+import { currentFacts } from '../../src/engine/metrics/fact-table.js'
+import type { Database } from '../../src/store/db.js'
+import {
+  aggregateVerdicts,
+  type GroupRow,
+  type VerdictAggregateQuery,
+} from '../../src/store/metrics-store.js'
+import { describeEachBackend } from '../helpers/db.js'
+import { seedMetricsFixture } from './fixture.js'
+
+const ENFORCING = ['remove', 'restrict', 'label', 'ban_account']
+
+/** Filter conditions drawn from the fixture's real values (and some that never occur). */
+const CONDITIONS: [string, (string | boolean | null)[]][] = [
+  ['outcome', ['correct', 'false_positive', 'false_negative', 'wrong_policy', 'wrong_action']],
+  ['severity', ['critical', 'major', 'minor', null]],
+  ['root_cause', ['policy_misread', 'fatigue', null, 'never_seen']],
+  ['kind', ['qa', 'arbitration', 'appeal']],
+  ['policy', ['none', 'spam', 'hate_speech']],
+  ['action', ['remove', 'no_action']],
+  ['disputed', [true, false, null]],
+  ['overturned', [true, false, null]],
+  ['second_qa_agrees', [true, false, null]],
+  ['truth_enforces', [true, false]],
+  ['policy_matches', [true, false]],
+  ['decision.action_enforces', [true, false]],
+  ['decision.region', ['emea', 'apac']],
+  ['decision.site', ['dublin', null]],
+  ['decision.policy', ['none', 'spam']],
+  ['decision.actor_type', ['human', 'machine']],
+  ['decision.attributes.market', ['de', null]],
+]
+
+const DIMENSIONS = [
+  'region',
+  'queue',
+  'site',
+  'actor_type',
+  'actor_id',
+  'policy',
+  'action',
+  'policy_version',
+  'day',
+  'week',
+  'month',
+  'auditor',
+  'verdict.policy',
+  'outcome',
+  'severity',
+  'root_cause',
+  'attributes.market',
+]
+
+const condition = fc
+  .constantFrom(...CONDITIONS)
+  .chain(([key, values]) =>
+    fc
+      .tuple(
+        fc.subarray(values, { minLength: 1 }),
+        fc.boolean(),
+        fc.boolean(), // a single value rather than a list
+      )
+      .map(([listed, negated, single]) => {
+        const value = single ? (listed[0] as string | boolean | null) : listed
+        return [key, negated ? { not: value } : value] as const
+      }),
+  )
+
+const filter = fc
+  .array(condition, { maxLength: 3 })
+  .map((conditions) => Object.fromEntries(conditions) as Filter)
+
+const measure = fc.record({
+  over: fc.constantFrom('verdicts' as const, 'appeals' as const),
+  denominator: filter,
+  numerator: fc.option(filter, { nil: undefined }),
+  penalty: fc.option(
+    fc.record({
+      bySeverity: fc.constant({ critical: 1, major: 0.5, minor: 0.1 }),
+      unknown: fc.constantFrom(0, 0.25),
+    }),
+    { nil: undefined },
+  ),
+})
+
+const query = fc
+  .record({
+    measures: fc.array(measure, { minLength: 1, maxLength: 4 }),
+    dimensions: fc.array(fc.uniqueArray(fc.constantFrom(...DIMENSIONS), { maxLength: 2 }), {
+      minLength: 1,
+      maxLength: 3,
+    }),
+    restrict: fc.option(fc.constantFrom({ region: 'emea' }, { queue: 'live' }, { week: 'x' }), {
+      nil: undefined,
+    }),
+    range: fc.constantFrom(
+      { from: '2026-10-01', to: '2026-12-01' },
+      { from: '2026-11-01', to: '2026-11-15' },
+      { from: '2027-01-01', to: '2027-02-01' },
+    ),
+    scope: fc.constantFrom(
+      { regions: null, sites: null },
+      { regions: ['emea'], sites: null },
+      { regions: ['apac', 'amer'], sites: ['manila'] },
+    ),
+  })
+  .map(
+    ({ measures, dimensions, restrict, range, scope }): VerdictAggregateQuery => ({
+      range,
+      scope,
+      enforcingActions: ENFORCING,
+      measures: measures.map((m) => ({
+        over: m.over,
+        denominator: m.denominator,
+        ...(m.numerator === undefined ? {} : { numerator: m.numerator }),
+        ...(m.penalty === undefined ? {} : { penalty: m.penalty }),
+      })),
+      groupings: dimensions.map((d, gi) => ({
+        dimensions: d,
+        measures: measures.map((_, i) => i).filter((i) => (i + gi) % 2 === 0 || i === 0),
+        ...(restrict === undefined || gi > 0 ? {} : { restrict }),
+      })),
+    }),
+  )
+
+/** Slices with a non-empty denominator in some measure, keyed and sorted, for comparison. */
+function normalise(groups: GroupRow[][]): [string, number[]][][] {
+  return groups.map((rows) =>
+    rows
+      .filter((row) => row.keys.length === 0 || row.sums.some((s) => s.n > 0))
+      .map(
+        (row) =>
+          [
+            JSON.stringify(row.keys),
+            row.sums.flatMap((s) => [s.n, s.ny, s.sw, s.sw2, s.swy]),
+          ] as [string, number[]],
+      )
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
+  )
+}
+
+function expectSameSums(actual: GroupRow[][], expected: GroupRow[][]): void {
+  const a = normalise(actual)
+  const e = normalise(expected)
+  expect(a.map((g) => g.map(([k]) => k))).toEqual(e.map((g) => g.map(([k]) => k)))
+  a.forEach((group, gi) =>
+    group.forEach(([key, sums], si) => {
+      const reference = (e[gi] as [string, number[]][])[si]?.[1] as number[]
+      sums.forEach((value, k) => {
+        const want = reference[k] as number
+        if (Math.abs(value - want) > 1e-9 * Math.max(1, Math.abs(want)))
+          throw new Error(`grouping ${gi} slice ${key} sum ${k}: ${value} ≠ ${want}`)
+      })
+    }),
+  )
+}
+
+async function factsMatchView(database: Database): Promise<void> {
+  const columns = sql`decision_id, is_appeal, audit_id, auditor_id, policy, action, severity, root_cause, outcome,
+    kind, inclusion_probability, disputed, overturned, second_qa_agrees, region, queue, site, actor_id,
+    decision_policy, decision_action`
+  const expected = await sql<Record<string, unknown>>`
+    with expected as (
+      select v.decision_id, false as is_appeal, v.audit_id, v.auditor_id, v.policy, v.action, v.severity,
+             v.root_cause, v.outcome, v.kind, v.inclusion_probability, v.disputed, v.overturned,
+             v.second_qa_agrees, d.region, d.queue, d.site, d.actor_id, d.policy as decision_policy,
+             d.action as decision_action
+      from final_verdicts v join decisions d using (decision_id)
+      union all
+      select a.decision_id, true, a.audit_id, a.auditor_id, a.policy, a.action, a.severity, a.root_cause,
+             a.outcome, a.kind, a.inclusion_probability, null, null, null, d.region, d.queue, d.site,
+             d.actor_id, d.policy, d.action
+      from (select distinct on (decision_id) * from audits where kind = 'appeal'
+            order by decision_id, audited_at, audit_id) a join decisions d using (decision_id)
+    ), stored as (
+      select ${columns} from verdict_facts where present
+    )
+    select (select count(*) from expected)::int as expected,
+           (select count(*) from stored)::int as stored,
+           (select count(*) from (select * from expected except select * from stored) x)::int as missing,
+           (select count(*) from (select * from stored except select * from expected) x)::int as extra`.execute(
+    database.db,
+  )
+  const row = expected.rows[0] as Record<string, number>
+  expect(row.expected).toBeGreaterThan(0)
+  expect(row).toMatchObject({ stored: row.expected, missing: 0, extra: 0 })
+}
+
+describeEachBackend('verdict facts', (get) => {
+  beforeAll(async () => {
+    await seedMetricsFixture(get().database)
+  })
+
+  it('holds exactly the final verdicts (and first appeals) with their decisions', async () => {
+    await factsMatchView(get().database)
+  })
+
+  it('aggregates in memory exactly as the SQL aggregate does, for random queries', async () => {
+    const facts = await currentFacts(get().database)
+    await fc.assert(
+      fc.asyncProperty(query, async (q) => {
+        const expected = await aggregateVerdicts(get().database.db, q)
+        expectSameSums(aggregateFacts(facts, q), expected)
+      }),
+      { numRuns: 40, seed: 20261125 },
+    )
+  })
+
+  it('follows writes: a new verdict, a dispute, an arbitration, an appeal and a removal', async () => {
+    const { database } = get()
+    const q: VerdictAggregateQuery = {
+      range: { from: '2026-10-01', to: '2026-12-01' },
+      scope: { regions: null, sites: null },
+      enforcingActions: ENFORCING,
+      measures: [
+        { over: 'verdicts', denominator: {}, numerator: { outcome: 'correct' } },
+        { over: 'verdicts', denominator: {}, numerator: { disputed: true } },
+        { over: 'verdicts', denominator: {}, numerator: { overturned: true } },
+        { over: 'appeals', denominator: {}, numerator: { outcome: 'correct' } },
+      ],
+      groupings: [
+        { dimensions: [], measures: [0, 1, 2, 3] },
+        { dimensions: ['region'], measures: [0, 1, 2, 3] },
+      ],
+    }
+    const before = await currentFacts(database)
+    const rowsBefore = before.length
+    // An unaudited decision gets a QA verdict, is disputed, arbitrated (overturned) and appealed.
+    const target = await sql<{ decisionId: string; policy: string; action: string }>`
+      select decision_id, policy, action from decisions
+      where decision_id not in (select decision_id from audits) order by decision_id limit 1`.execute(
+      database.db,
+    )
+    const decision = target.rows[0]!
+    const audit = (id: string, kind: string, policy: string, action: string, outcome: string) => sql`
+      insert into audits (audit_id, decision_id, auditor_id, audited_at, policy, action, kind, outcome,
+                          taxonomy_version, inclusion_probability)
+      values (${id}, ${decision.decisionId}, 'aud-x', now(), ${policy}, ${action}, ${kind}, ${outcome}, 1, 0.5)`
+    await audit('fx-qa', 'qa', 'spam', 'remove', 'false_positive').execute(database.db)
+    expectSameSums(
+      aggregateFacts(await currentFacts(database), q),
+      await aggregateVerdicts(database.db, q),
+    )
+    expect((await currentFacts(database)).length).toBe(rowsBefore + 1)
+    await sql`insert into disputes (dispute_id, audit_id, decision_id, moderator_id, reason, filed_at)
+              values ('fx-dispute', 'fx-qa', ${decision.decisionId}, 'mod-01', 'disagree', now())`.execute(
+      database.db,
+    )
+    await audit('fx-arb', 'arbitration', decision.policy, decision.action, 'correct').execute(
+      database.db,
+    )
+    await audit('fx-appeal', 'appeal', decision.policy, decision.action, 'correct').execute(
+      database.db,
+    )
+    expectSameSums(
+      aggregateFacts(await currentFacts(database), q),
+      await aggregateVerdicts(database.db, q),
+    )
+    await factsMatchView(database)
+    // Imported audits may be removed (workflow verdicts are append-only): the verdict goes too.
+    const removed = await sql<{ decisionId: string }>`
+      delete from audits where audit_id = (
+        select audit_id from audits a where a.kind = 'qa' and a.source = 'import'
+          and not exists (select 1 from audits b where b.decision_id = a.decision_id and b.audit_id <> a.audit_id)
+          and not exists (select 1 from disputes d where d.audit_id = a.audit_id)
+        order by audit_id limit 1)
+      returning decision_id`.execute(database.db)
+    expect(removed.rows).toHaveLength(1)
+    expectSameSums(
+      aggregateFacts(await currentFacts(database), q),
+      await aggregateVerdicts(database.db, q),
+    )
+    await factsMatchView(database)
+  })
+
+  it('keeps the narrow handle-time roll-up equal to the full one, through upserts and deletes', async () => {
+    const { database } = get()
+    const compare = async () => {
+      const result = await sql<{ differences: number; cells: number }>`
+        with full_sums as (
+          select day, region, site, bucket, sum(count)::bigint as count from decision_handle_time_buckets
+          group by day, region, site, bucket having sum(count) <> 0
+        ), narrow as (
+          select day, region, site, bucket, count from decision_handle_time_scope where count <> 0
+        )
+        select (select count(*) from (select * from full_sums except select * from narrow) a)::int
+             + (select count(*) from (select * from narrow except select * from full_sums) b)::int as differences,
+               (select count(*) from narrow)::int as cells`.execute(database.db)
+      expect(result.rows[0]?.cells).toBeGreaterThan(0)
+      expect(result.rows[0]?.differences).toBe(0)
+    }
+    await compare()
+    // The ingest path's upsert: existing cells grow, new cells appear.
+    await sql`
+      insert into decision_handle_time_buckets (day, region, queue, site, actor_type, policy, action, bucket, count)
+      select day, region, queue, site, actor_type, policy, action, bucket, 3 from decision_handle_time_buckets
+      where bucket % 3 = 0
+      union all
+      select date '2026-11-20', 'emea', 'video', 'new-site', 'human', 'spam', 'remove', 400, 7
+      on conflict (day, region, queue, site, actor_type, policy, action, bucket)
+      do update set count = decision_handle_time_buckets.count + excluded.count`.execute(database.db)
+    await compare()
+    await sql`delete from decision_handle_time_buckets where bucket % 5 = 0`.execute(database.db)
+    await compare()
+  })
+})
