@@ -65,20 +65,18 @@ const DIMENSIONS = [
   'attributes.market',
 ]
 
-const condition = fc
-  .constantFrom(...CONDITIONS)
-  .chain(([key, values]) =>
-    fc
-      .tuple(
-        fc.subarray(values, { minLength: 1 }),
-        fc.boolean(),
-        fc.boolean(), // a single value rather than a list
-      )
-      .map(([listed, negated, single]) => {
-        const value = single ? (listed[0] as string | boolean | null) : listed
-        return [key, negated ? { not: value } : value] as const
-      }),
-  )
+const condition = fc.constantFrom(...CONDITIONS).chain(([key, values]) =>
+  fc
+    .tuple(
+      fc.subarray(values, { minLength: 1 }),
+      fc.boolean(),
+      fc.boolean(), // a single value rather than a list
+    )
+    .map(([listed, negated, single]) => {
+      const value = single ? (listed[0] as string | boolean | null) : listed
+      return [key, negated ? { not: value } : value] as const
+    }),
+)
 
 const filter = fc
   .array(condition, { maxLength: 3 })
@@ -104,9 +102,12 @@ const query = fc
       minLength: 1,
       maxLength: 3,
     }),
-    restrict: fc.option(fc.constantFrom({ region: 'emea' }, { queue: 'live' }, { week: 'x' }), {
-      nil: undefined,
-    }),
+    restrict: fc.option(
+      fc.constantFrom<Record<string, string>>({ region: 'emea' }, { queue: 'live' }, { week: 'x' }),
+      {
+        nil: undefined,
+      },
+    ),
     range: fc.constantFrom(
       { from: '2026-10-01', to: '2026-12-01' },
       { from: '2026-11-01', to: '2026-11-15' },
@@ -118,24 +119,22 @@ const query = fc
       { regions: ['apac', 'amer'], sites: ['manila'] },
     ),
   })
-  .map(
-    ({ measures, dimensions, restrict, range, scope }): VerdictAggregateQuery => ({
-      range,
-      scope,
-      enforcingActions: ENFORCING,
-      measures: measures.map((m) => ({
-        over: m.over,
-        denominator: m.denominator,
-        ...(m.numerator === undefined ? {} : { numerator: m.numerator }),
-        ...(m.penalty === undefined ? {} : { penalty: m.penalty }),
-      })),
-      groupings: dimensions.map((d, gi) => ({
-        dimensions: d,
-        measures: measures.map((_, i) => i).filter((i) => (i + gi) % 2 === 0 || i === 0),
-        ...(restrict === undefined || gi > 0 ? {} : { restrict }),
-      })),
-    }),
-  )
+  .map(({ measures, dimensions, restrict, range, scope }): VerdictAggregateQuery => ({
+    range,
+    scope,
+    enforcingActions: ENFORCING,
+    measures: measures.map((m) => ({
+      over: m.over,
+      denominator: m.denominator,
+      ...(m.numerator === undefined ? {} : { numerator: m.numerator }),
+      ...(m.penalty === undefined ? {} : { penalty: m.penalty }),
+    })),
+    groupings: dimensions.map((d, gi) => ({
+      dimensions: d,
+      measures: measures.map((_, i) => i).filter((i) => (i + gi) % 2 === 0 || i === 0),
+      ...(restrict === undefined || gi > 0 ? {} : { restrict }),
+    })),
+  }))
 
 /** Slices with a non-empty denominator in some measure, keyed and sorted, for comparison. */
 function normalise(groups: GroupRow[][]): [string, number[]][][] {
@@ -144,10 +143,10 @@ function normalise(groups: GroupRow[][]): [string, number[]][][] {
       .filter((row) => row.keys.length === 0 || row.sums.some((s) => s.n > 0))
       .map(
         (row) =>
-          [
-            JSON.stringify(row.keys),
-            row.sums.flatMap((s) => [s.n, s.ny, s.sw, s.sw2, s.swy]),
-          ] as [string, number[]],
+          [JSON.stringify(row.keys), row.sums.flatMap((s) => [s.n, s.ny, s.sw, s.sw2, s.swy])] as [
+            string,
+            number[],
+          ],
       )
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
   )
@@ -246,7 +245,13 @@ describeEachBackend('verdict facts', (get) => {
       database.db,
     )
     const decision = target.rows[0]!
-    const audit = (id: string, kind: string, policy: string, action: string, outcome: string) => sql`
+    const audit = (
+      id: string,
+      kind: string,
+      policy: string,
+      action: string,
+      outcome: string,
+    ) => sql`
       insert into audits (audit_id, decision_id, auditor_id, audited_at, policy, action, kind, outcome,
                           taxonomy_version, inclusion_probability)
       values (${id}, ${decision.decisionId}, 'aud-x', now(), ${policy}, ${action}, ${kind}, ${outcome}, 1, 0.5)`
@@ -312,7 +317,9 @@ describeEachBackend('verdict facts', (get) => {
       union all
       select date '2026-11-20', 'emea', 'video', 'new-site', 'human', 'spam', 'remove', 400, 7
       on conflict (day, region, queue, site, actor_type, policy, action, bucket)
-      do update set count = decision_handle_time_buckets.count + excluded.count`.execute(database.db)
+      do update set count = decision_handle_time_buckets.count + excluded.count`.execute(
+      database.db,
+    )
     await compare()
     await sql`delete from decision_handle_time_buckets where bucket % 5 = 0`.execute(database.db)
     await compare()

@@ -28,7 +28,7 @@ import { FLAG_VALUES, type FactTable, type FlagColumn, type TextColumn } from '.
 
 /** A per-row code and what each code means. */
 interface CodedField {
-  codes: ArrayLike<number>
+  codes: Int32Array
   decode: (code: number) => string | boolean | null
   /** Exclusive upper bound of the codes. */
   size: number
@@ -99,7 +99,7 @@ class Fields {
   private derived(key: string, compute: (i: number) => boolean | null): CodedField {
     let field = this.cache.get(key)
     if (field === undefined) {
-      const codes = new Uint8Array(this.facts.length)
+      const codes = new Int32Array(this.facts.length)
       for (let i = 0; i < this.facts.length; i++) {
         const value = compute(i)
         codes[i] = value === null ? 0 : value ? 2 : 1
@@ -261,33 +261,36 @@ function measureKey(m: MeasureSpec): string {
 
 interface CompiledGrouping {
   dimensions: CodedField[]
-  /** Multipliers of the mixed-radix slice key. */
+  /** Multipliers of the mixed-radix slot number (one slot per combination of codes). */
   radix: number[]
+  /** Number of slots: the product of the dimensions' code counts. */
+  slots: number
   restrict: { codes: ArrayLike<number>; code: number }[]
   /** Unique-measure index of each of the grouping's measures. */
   measures: number[]
-  slices: Map<number, number>
-  /** Single-dimension groupings: slice number by code (-1 unseen), instead of the map. */
-  direct: Int32Array | null
-  keys: number[][]
-  /** Per slice: 5 sums per measure. */
-  sums: Float64Array[]
   /** A restriction names a value that never occurs: no row can match. */
   empty: boolean
 }
 
+/** Class-cell accumulation is used while slots × classes stays below this (3 doubles per cell). */
+const MAX_CELLS = 1 << 20
+/** Slot → slice lookups use a dense array up to this many slots, a map beyond. */
+const MAX_DENSE_SLOTS = 1 << 22
+
 /** Same result as `aggregateVerdicts` (src/store/metrics-store.ts), from memory. */
 export function aggregateFacts(facts: FactTable, query: VerdictAggregateQuery): GroupRow[][] {
   if (query.groupings.length === 0) return []
-  const fields = new Fields(facts, new Set(query.enforcingActions))
+  const derived = derivedFor(facts, query.enforcingActions)
+  const fields = derived.fields
 
-  const uniqueIds = new Map<string, number>()
-  const measures: CompiledMeasure[] = []
-  const measureIndex = query.measures.map((m) => {
-    const key = measureKey(m)
-    const existing = uniqueIds.get(key)
-    if (existing !== undefined) return existing
-    uniqueIds.set(key, measures.length)
+  // Unique measures in key order, so that a set of measures always numbers them alike (row
+  // classes are cached per set).
+  const keys = query.measures.map(measureKey)
+  const uniqueKeys = [...new Set(keys)].sort()
+  const position = new Map(uniqueKeys.map((key, i) => [key, i]))
+  const measureIndex = keys.map((key) => position.get(key) as number)
+  const measures: CompiledMeasure[] = uniqueKeys.map((key) => {
+    const m = query.measures[keys.indexOf(key)] as MeasureSpec
     let penalty: Float64Array | null = null
     if (m.penalty !== undefined) {
       const severities = facts.dictionaries.severity
@@ -298,24 +301,23 @@ export function aggregateFacts(facts: FactTable, query: VerdictAggregateQuery): 
         penalty[code] = weight ?? m.penalty.unknown
       }
     }
-    measures.push({
+    return {
       appeals: m.over === 'appeals',
       denominator: compileFilter(m.denominator, fields),
       numerator: compileFilter(m.numerator ?? {}, fields),
       penalty,
-    })
-    return measures.length - 1
+    }
   })
 
   const groupings: CompiledGrouping[] = query.groupings.map((g) => {
     const dimensions = g.dimensions.map((d) => fields.dimension(d))
     const radix: number[] = []
-    let multiplier = 1
+    let slots = 1
     for (let k = dimensions.length - 1; k >= 0; k--) {
-      radix[k] = multiplier
-      multiplier *= (dimensions[k] as CodedField).size
+      radix[k] = slots
+      slots *= (dimensions[k] as CodedField).size
     }
-    if (multiplier > Number.MAX_SAFE_INTEGER)
+    if (slots > Number.MAX_SAFE_INTEGER)
       throw new ValidationError('too many slices: group by fewer dimensions', [
         { path: 'by', message: 'the combination of dimensions has too many values' },
       ])
@@ -330,72 +332,54 @@ export function aggregateFacts(facts: FactTable, query: VerdictAggregateQuery): 
     return {
       dimensions,
       radix,
+      slots,
       restrict,
       measures: g.measures.map((mi) => measureIndex[mi] as number),
-      slices: new Map(),
-      direct: dimensions.length === 1 ? new Int32Array(multiplier).fill(-1) : null,
-      keys: [],
-      sums: [],
       empty,
     }
   })
 
-  // Rows in scope: the principal's regions and sites.
+  // Phase 1: the rows of the period in the principal's scope, each with its class.
   const regionAllowed = allowedCodes(facts, 'region', query.scope.regions)
   const siteAllowed = allowedCodes(facts, 'site', query.scope.sites)
-  const { text, weight, present } = facts
-
+  const { text, present } = facts
   const from = dayOf(query.range.from)
   const to = dayOf(query.range.to)
-  const classify = classifier(facts, measures)
-
+  const classKey = JSON.stringify(uniqueKeys)
+  let classification = derived.classifications.get(classKey)
+  if (classification === undefined) {
+    classification = classifyAll(facts, classifier(facts, measures))
+    derived.classifications.set(classKey, classification)
+  }
+  const { classes, classOfRow } = classification
+  let selected: Int32Array = new Int32Array(1024)
+  let classOf: Int32Array = new Int32Array(1024)
+  let count = 0
   for (const [day, rows] of facts.rowsByDay) {
     if (day < from || day >= to) continue
     for (const i of rows) {
       if (present[i] !== 1) continue
       if (regionAllowed !== null && regionAllowed[text.region[i] as number] !== 1) continue
       if (siteAllowed !== null && siteAllowed[text.site[i] as number] !== 1) continue
-      const rowClass = classify(i)
-      if (rowClass === null) continue
-      const { states, factor } = rowClass
-      const w = weight[i] as number
-      const w2 = w * w
-      for (const g of groupings) {
-        if (g.empty) continue
-        let keep = true
-        for (const r of g.restrict) {
-          if (r.codes[i] !== r.code) {
-            keep = false
-            break
-          }
-        }
-        if (!keep) continue
-        const sums = sliceSums(g, i)
-        for (let j = 0; j < g.measures.length; j++) {
-          const m = g.measures[j] as number
-          const state = states[m] as number
-          if (state < 0) continue
-          const at = j * 5
-          sums[at] = (sums[at] as number) + 1
-          sums[at + 2] = (sums[at + 2] as number) + w
-          sums[at + 3] = (sums[at + 3] as number) + w2
-          if (state === 1) {
-            sums[at + 1] = (sums[at + 1] as number) + 1
-            sums[at + 4] = (sums[at + 4] as number) + w * (factor[m] as number)
-          }
-        }
+      const c = classOfRow[i] as number
+      if (c < 0) continue
+      if (count === selected.length) {
+        selected = grow(selected)
+        classOf = grow(classOf)
       }
+      selected[count] = i
+      classOf[count] = c
+      count++
     }
   }
 
+  // Phase 2: every grouping.
   return groupings.map((g) => {
-    const rows: GroupRow[] = g.sums.map((sums, s) => ({
-      keys: (g.keys[s] as number[]).map((code, k) => {
-        const value = (g.dimensions[k] as CodedField).decode(code)
-        return value === null ? null : String(value)
-      }),
-      sums: g.measures.map((_, j) => sumsAt(sums, j)),
-    }))
+    const rows = g.empty
+      ? []
+      : g.slots * classes.length <= MAX_CELLS
+        ? byClassCells(facts, g, classes, selected, classOf, count)
+        : byRow(facts, g, classes, selected, classOf, count)
     // Without dimensions there is always one slice, as an SQL aggregate without GROUP BY.
     if (g.dimensions.length === 0 && rows.length === 0)
       rows.push({ keys: [], sums: g.measures.map(() => ({ n: 0, ny: 0, sw: 0, sw2: 0, swy: 0 })) })
@@ -403,45 +387,189 @@ export function aggregateFacts(facts: FactTable, query: VerdictAggregateQuery): 
   })
 }
 
-/** The sums of row i's slice in grouping g, created on first sight. */
-function sliceSums(g: CompiledGrouping, i: number): Float64Array {
-  let slice: number | undefined
-  let key = 0
-  if (g.dimensions.length === 1) {
-    key = (g.dimensions[0] as CodedField).codes[i] as number
-    const found = g.direct?.[key] as number
-    slice = found < 0 ? undefined : found
-  } else {
-    for (let k = 0; k < g.dimensions.length; k++)
-      key += ((g.dimensions[k] as CodedField).codes[i] as number) * (g.radix[k] as number)
-    slice = g.slices.get(key)
-  }
-  if (slice === undefined) {
-    slice = g.sums.length
-    if (g.direct !== null) g.direct[key] = slice
-    else g.slices.set(key, slice)
-    g.keys.push(g.dimensions.map((f) => f.codes[i] as number))
-    g.sums.push(new Float64Array(g.measures.length * 5))
-  }
-  return g.sums[slice] as Float64Array
+/** What is computed from a fact table once per version: coded fields, row classes per measure set. */
+interface Derived {
+  version: number
+  fields: Fields
+  classifications: Map<string, { classes: RowClass[]; classOfRow: Int32Array }>
 }
 
-/** Per measure: -1 outside the denominator, 0 in it, 1 in the numerator too; and y's factor. */
+const derivedCache = new WeakMap<FactTable, Map<string, Derived>>()
+
+function derivedFor(facts: FactTable, enforcing: readonly string[]): Derived {
+  let byEnforcing = derivedCache.get(facts)
+  if (byEnforcing === undefined) derivedCache.set(facts, (byEnforcing = new Map()))
+  const key = JSON.stringify([...enforcing].sort())
+  let derived = byEnforcing.get(key)
+  if (derived === undefined || derived.version !== facts.version) {
+    derived = {
+      version: facts.version,
+      fields: new Fields(facts, new Set(enforcing)),
+      classifications: new Map(),
+    }
+    byEnforcing.set(key, derived)
+  }
+  return derived
+}
+
+function classifyAll(
+  facts: FactTable,
+  { classify, classes }: { classify: (i: number) => number; classes: RowClass[] },
+): { classes: RowClass[]; classOfRow: Int32Array } {
+  const classOfRow = new Int32Array(facts.length)
+  for (let i = 0; i < facts.length; i++) classOfRow[i] = facts.present[i] === 1 ? classify(i) : -1
+  return { classes, classOfRow }
+}
+
+function grow(array: Int32Array): Int32Array {
+  const next = new Int32Array(array.length * 2)
+  next.set(array)
+  return next
+}
+
+function slotOf(g: CompiledGrouping, i: number): number {
+  let slot = 0
+  for (let k = 0; k < g.dimensions.length; k++)
+    slot += ((g.dimensions[k] as CodedField).codes[i] as number) * (g.radix[k] as number)
+  return slot
+}
+
+function restricted(g: CompiledGrouping, i: number): boolean {
+  for (const r of g.restrict) if (r.codes[i] !== r.code) return false
+  return true
+}
+
+function keysOfSlot(g: CompiledGrouping, slot: number): (string | null)[] {
+  return g.dimensions.map((field, k) => {
+    const code = Math.floor(slot / (g.radix[k] as number)) % field.size
+    const value = field.decode(code)
+    return value === null ? null : String(value)
+  })
+}
+
+/** Adds a class's (n, Σw, Σw²) to a slice's per-measure sums. */
+function addClass(
+  sums: Float64Array,
+  g: CompiledGrouping,
+  rowClass: RowClass,
+  n: number,
+  sw: number,
+  sw2: number,
+): void {
+  for (let j = 0; j < g.measures.length; j++) {
+    const m = g.measures[j] as number
+    const state = rowClass.states[m] as number
+    if (state < 0) continue
+    const at = j * 5
+    sums[at] = (sums[at] as number) + n
+    sums[at + 2] = (sums[at + 2] as number) + sw
+    sums[at + 3] = (sums[at + 3] as number) + sw2
+    if (state === 1) {
+      sums[at + 1] = (sums[at + 1] as number) + n
+      sums[at + 4] = (sums[at + 4] as number) + sw * (rowClass.factor[m] as number)
+    }
+  }
+}
+
+/**
+ * Few slots: rows add (1, w, w²) to their (slot, class) cell, and each cell is spread over the
+ * measures once at the end, so the per-row cost does not grow with the number of measures.
+ */
+function byClassCells(
+  facts: FactTable,
+  g: CompiledGrouping,
+  classes: readonly RowClass[],
+  selected: Int32Array,
+  classOf: Int32Array,
+  count: number,
+): GroupRow[] {
+  const width = classes.length
+  const cells = new Float64Array(g.slots * width * 3)
+  const touched = new Uint8Array(g.slots)
+  const { weight } = facts
+  for (let r = 0; r < count; r++) {
+    const i = selected[r] as number
+    if (g.restrict.length > 0 && !restricted(g, i)) continue
+    const slot = slotOf(g, i)
+    touched[slot] = 1
+    const at = (slot * width + (classOf[r] as number)) * 3
+    const w = weight[i] as number
+    cells[at] = (cells[at] as number) + 1
+    cells[at + 1] = (cells[at + 1] as number) + w
+    cells[at + 2] = (cells[at + 2] as number) + w * w
+  }
+  const rows: GroupRow[] = []
+  for (let slot = 0; slot < g.slots; slot++) {
+    if (touched[slot] !== 1) continue
+    const sums = new Float64Array(g.measures.length * 5)
+    for (let c = 0; c < width; c++) {
+      const at = (slot * width + c) * 3
+      const n = cells[at] as number
+      if (n === 0) continue
+      addClass(sums, g, classes[c] as RowClass, n, cells[at + 1] as number, cells[at + 2] as number)
+    }
+    rows.push({ keys: keysOfSlot(g, slot), sums: g.measures.map((_, j) => sumsAt(sums, j)) })
+  }
+  return rows
+}
+
+/** Many slots (e.g. per moderator and outcome): each row adds to its slice's sums directly. */
+function byRow(
+  facts: FactTable,
+  g: CompiledGrouping,
+  classes: readonly RowClass[],
+  selected: Int32Array,
+  classOf: Int32Array,
+  count: number,
+): GroupRow[] {
+  const dense = g.slots <= MAX_DENSE_SLOTS ? new Int32Array(g.slots).fill(-1) : null
+  const sparse = new Map<number, number>()
+  const slotList: number[] = []
+  const sumsList: Float64Array[] = []
+  const { weight } = facts
+  for (let r = 0; r < count; r++) {
+    const i = selected[r] as number
+    if (g.restrict.length > 0 && !restricted(g, i)) continue
+    const slot = slotOf(g, i)
+    let slice = dense === null ? sparse.get(slot) : (dense[slot] as number)
+    if (slice === undefined || slice < 0) {
+      slice = sumsList.length
+      if (dense === null) sparse.set(slot, slice)
+      else dense[slot] = slice
+      slotList.push(slot)
+      sumsList.push(new Float64Array(g.measures.length * 5))
+    }
+    const w = weight[i] as number
+    addClass(
+      sumsList[slice] as Float64Array,
+      g,
+      classes[classOf[r] as number] as RowClass,
+      1,
+      w,
+      w * w,
+    )
+  }
+  return slotList.map((slot, s) => ({
+    keys: keysOfSlot(g, slot),
+    sums: g.measures.map((_, j) => sumsAt(sumsList[s] as Float64Array, j)),
+  }))
+}
+
+/** Per measure: -1 outside the denominator, 0 in it, 1 in the numerator too; and y's factor (penalty or 1). */
 interface RowClass {
   states: Int8Array
   factor: Float64Array
 }
 
 /**
- * Classifies a row against every measure. Measures read few columns (outcome, severity, kind,
+ * Classifies rows against every measure. Measures read few columns (outcome, severity, kind,
  * policies, flags…), so rows fall into few classes: the class is memoised on the codes of exactly
- * those columns, and most rows cost one number and one map lookup. Returns null for a row in no
- * measure's denominator.
+ * those columns, and most rows cost one number and one map lookup. -1: in no measure's denominator.
  */
 function classifier(
   facts: FactTable,
   measures: readonly CompiledMeasure[],
-): (i: number) => RowClass | null {
+): { classify: (i: number) => number; classes: RowClass[] } {
   const columns: ArrayLike<number>[] = [facts.isAppeal]
   const sizes: number[] = [2]
   const add = (codes: ArrayLike<number>, size: number) => {
@@ -461,7 +589,8 @@ function classifier(
     radix.push(product)
     product *= Math.max(size, 1)
   }
-  const compute = (i: number): RowClass | null => {
+  const classes: RowClass[] = []
+  const compute = (i: number): number => {
     const states = new Int8Array(measures.length).fill(-1)
     const factor = new Float64Array(measures.length)
     let any = false
@@ -473,11 +602,13 @@ function classifier(
       factor[m] =
         measure.penalty === null ? 1 : (measure.penalty[facts.text.severity[i] as number] as number)
     })
-    return any ? { states, factor } : null
+    if (!any) return -1
+    classes.push({ states, factor })
+    return classes.length - 1
   }
-  if (product > Number.MAX_SAFE_INTEGER) return compute
-  const memo = new Map<number, RowClass | null>()
-  return (i) => {
+  if (product > Number.MAX_SAFE_INTEGER) return { classify: compute, classes }
+  const memo = new Map<number, number>()
+  const classify = (i: number): number => {
     let key = 0
     for (let k = 0; k < columns.length; k++)
       key += ((columns[k] as ArrayLike<number>)[i] as number) * (radix[k] as number)
@@ -488,6 +619,7 @@ function classifier(
     }
     return found
   }
+  return { classify, classes }
 }
 
 function sumsAt(sums: Float64Array, j: number): MeasureSums {

@@ -81,16 +81,17 @@ function grow<T extends Int32Array | Uint8Array | Float64Array>(array: T, size: 
 export class FactTable {
   length = 0
   present = new Uint8Array(1024)
-  isAppeal = new Uint8Array(1024)
+  /** Int32Array like every coded column, so that the aggregation loops read one array type. */
+  isAppeal = new Int32Array(1024)
   day = new Int32Array(1024)
   weight = new Float64Array(1024)
   readonly text = Object.fromEntries(TEXT_COLUMNS.map((c) => [c, new Int32Array(1024)])) as Record<
     TextColumn,
     Int32Array
   >
-  readonly flags = Object.fromEntries(FLAG_COLUMNS.map((c) => [c, new Uint8Array(1024)])) as Record<
+  readonly flags = Object.fromEntries(FLAG_COLUMNS.map((c) => [c, new Int32Array(1024)])) as Record<
     FlagColumn,
-    Uint8Array
+    Int32Array
   >
   readonly attributes: (Record<string, unknown> | null)[] = []
   /** Decision and action columns share dictionaries so that codes compare across them. */
@@ -114,7 +115,11 @@ export class FactTable {
     ) as Record<TextColumn, Dictionary>
   }
 
+  /** Changes whenever rows are applied: derived data computed for one version is reused until then. */
+  version = 0
+
   apply(rows: readonly VerdictFactRow[]): void {
+    if (rows.length > 0) this.version++
     for (const row of rows) {
       const key = row.isAppeal ? `${row.decisionId}\u0000a` : row.decisionId
       let i = this.rowOf.get(key)
