@@ -4,7 +4,16 @@
  */
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
-import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, type MigrationResultSet } from 'kysely'
+import {
+  CamelCasePlugin,
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  type MigrationResultSet,
+} from 'kysely'
 import pg from 'pg'
 import copyStreams from 'pg-copy-streams'
 import { pipeline } from 'node:stream/promises'
@@ -13,7 +22,7 @@ import { AppError } from '../domain/errors.js'
 import { MIGRATIONS } from './migrations/index.js'
 import { PGliteDialect, SessionLock } from './pglite-dialect.js'
 import type { Schema } from './schema/index.js'
-import { translateDatabaseError } from './translate-error.js'
+import { translateConnectionError, translateDatabaseError } from './translate-error.js'
 
 export type StoreOptions =
   | { kind: 'embedded'; dataDir: string | null }
@@ -27,6 +36,8 @@ export interface RawConnection {
   ): Promise<{ rows: R[]; rowCount: number }>
   /** Bulk-loads rows in PostgreSQL COPY text format into `table (columns)`; returns the rows copied. */
   copyFrom(table: string, columns: readonly string[], data: string | Buffer): Promise<number>
+  /** Runs `copy (query) to stdout` (text format) and returns the whole output. */
+  copyTo(query: string): Promise<Buffer>
 }
 
 export interface Database {
@@ -119,6 +130,12 @@ async function openEmbedded(dataDir: string | null): Promise<Database> {
       )
       return result.affectedRows ?? 0
     },
+    async copyTo(query) {
+      const result = await client.query(`copy (${query}) to '/dev/blob'`)
+      return result.blob === undefined
+        ? Buffer.alloc(0)
+        : Buffer.from(await result.blob.arrayBuffer())
+    },
   }
   return withMigrations({
     kind: 'embedded',
@@ -150,6 +167,35 @@ function describeUrl(url: string): string {
   }
 }
 
+/**
+ * PostgresDialect whose queries report a lost or refused connection as UnavailableError (a
+ * retryable 503), as withConnection does; other errors pass through untouched. Kysely has no
+ * error hook, so the driver's connections get a translating executeQuery (patched once per
+ * connection: the driver reuses one per pooled client).
+ */
+class UnavailableAwarePostgresDialect extends PostgresDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver()
+    const acquire = driver.acquireConnection.bind(driver)
+    const patched = new WeakSet<DatabaseConnection>()
+    driver.acquireConnection = async () => {
+      const connection = await acquire().catch((error: unknown) => {
+        throw translateConnectionError(error)
+      })
+      if (!patched.has(connection)) {
+        patched.add(connection)
+        const execute = connection.executeQuery.bind(connection)
+        connection.executeQuery = <R>(query: CompiledQuery) =>
+          execute<R>(query).catch((error: unknown) => {
+            throw translateConnectionError(error)
+          })
+      }
+      return connection
+    }
+    return driver
+  }
+}
+
 function openPostgres(url: string, poolSize = 10): Database {
   const pool = new pg.Pool({
     connectionString: url,
@@ -158,7 +204,11 @@ function openPostgres(url: string, poolSize = 10): Database {
   })
   // An idle client losing its server (restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {})
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), plugins })
+  // Neither may a checked-out one: pg emits 'error' on the client itself (with no listener while it
+  // is out of the pool: an uncaught exception) even when its query fails too. The failing query
+  // still rejects, and release() drops the broken client.
+  pool.on('connect', (client) => client.on('error', () => {}))
+  const db = new Kysely<Schema>({ dialect: new UnavailableAwarePostgresDialect({ pool }), plugins })
   return withMigrations({
     kind: 'postgres',
     location: describeUrl(url),
@@ -180,6 +230,12 @@ function openPostgres(url: string, poolSize = 10): Database {
           )
           await pipeline(Readable.from([data]), stream)
           return Number(stream.rowCount ?? 0)
+        },
+        async copyTo(query) {
+          const chunks: Buffer[] = []
+          const stream = client.query(copyStreams.to(`copy (${query}) to stdout`))
+          for await (const chunk of stream) chunks.push(chunk as Buffer)
+          return Buffer.concat(chunks)
         },
       }
       try {

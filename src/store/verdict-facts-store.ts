@@ -7,76 +7,108 @@
  */
 import type { RawConnection } from './db.js'
 
-/** One final verdict (or first appeal review) with its decision's dimensions, as stored. */
-export interface VerdictFactRow {
-  decisionId: string
-  isAppeal: boolean
-  present: boolean
-  /** Days since 1970-01-01 of decided_at in UTC. */
-  day: number
-  region: string
-  queue: string
-  site: string | null
-  language: string | null
-  contentType: string | null
-  actorType: string
-  actorId: string
-  decisionPolicy: string
-  decisionAction: string
-  policyVersion: string | null
-  /** null when the decision has no attributes. */
-  attributes: Record<string, unknown> | null
-  auditorId: string
-  policy: string
-  action: string
-  severity: string | null
-  rootCause: string | null
-  outcome: string
-  kind: string
-  /** 1 / inclusion probability (1 when unknown). */
-  weight: number
-  disputed: boolean | null
-  overturned: boolean | null
-  secondQaAgrees: boolean | null
-}
+/**
+ * The columns a read returns, in order (COPY text, one line per row). Text values as stored;
+ * booleans 't'/'f'; `day` is days since 1970-01-01 of decided_at in UTC; `weight` is
+ * 1 / inclusion probability (1 when unknown); `attributes` is JSON text, null when empty.
+ */
+export const FACT_COLUMNS = [
+  'decisionId',
+  'isAppeal',
+  'present',
+  'day',
+  'region',
+  'queue',
+  'site',
+  'language',
+  'contentType',
+  'actorType',
+  'actorId',
+  'decisionPolicy',
+  'decisionAction',
+  'policyVersion',
+  'attributes',
+  'auditorId',
+  'policy',
+  'action',
+  'severity',
+  'rootCause',
+  'outcome',
+  'kind',
+  'weight',
+  'disputed',
+  'overturned',
+  'secondQaAgrees',
+] as const
 
-export interface VerdictFactChanges {
-  rows: VerdictFactRow[]
-  /** Pass as `since` to the next read. */
-  horizon: string
+export type FactColumn = (typeof FACT_COLUMNS)[number]
+
+const SELECT = `select f.decision_id, f.is_appeal, f.present,
+       ((f.decided_at at time zone 'UTC')::date - date '1970-01-01'),
+       f.region, f.queue, f.site, f.language, f.content_type, f.actor_type, f.actor_id,
+       f.decision_policy, f.decision_action, f.policy_version,
+       case when f.attributes = '{}'::jsonb then null else f.attributes end,
+       f.auditor_id, f.policy, f.action, f.severity, f.root_cause, f.outcome, f.kind,
+       1.0::float8 / coalesce(f.inclusion_probability, 1.0::float8),
+       f.disputed, f.overturned, f.second_qa_agrees
+from verdict_facts f`
+
+const ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' }
+
+/** Undoes COPY text escaping (only present when a value holds a backslash or control character). */
+function unescapeCopy(field: string): string {
+  return field.replace(/\\(.)/g, (_, c: string) => ESCAPES[c] ?? c)
 }
 
 /**
- * Rows written by transactions with id ≥ `since` (every row when `since` is null), and the horizon
- * for the next read. One repeatable-read transaction, so rows and horizon share a snapshot.
+ * Calls `onRow` for every line of COPY text output with its fields (null for \N). The array is
+ * reused between calls: copy what you keep.
+ */
+export function forEachCopyRow(text: string, onRow: (fields: (string | null)[]) => void): void {
+  const fields: (string | null)[] = []
+  let start = 0
+  while (start < text.length) {
+    let end = text.indexOf('\n', start)
+    if (end < 0) end = text.length
+    fields.length = 0
+    let at = start
+    for (;;) {
+      let tab = text.indexOf('\t', at)
+      if (tab < 0 || tab > end) tab = end
+      const raw = text.slice(at, tab)
+      fields.push(raw === '\\N' ? null : raw.includes('\\') ? unescapeCopy(raw) : raw)
+      if (tab === end) break
+      at = tab + 1
+    }
+    onRow(fields)
+    start = end + 1
+  }
+}
+
+/**
+ * Calls `onRow` with the fields (FACT_COLUMNS order) of every row written by transactions with
+ * id ≥ `since` (every present row when `since` is null), and returns the horizon for the next
+ * read. One repeatable-read transaction, so rows and horizon share a snapshot; rows travel as
+ * COPY text, which costs a fraction of a row-by-row result.
  */
 export async function readVerdictFactChanges(
   connection: RawConnection,
   since: string | null,
-): Promise<VerdictFactChanges> {
+  onRow: (fields: (string | null)[]) => void,
+): Promise<string> {
   await connection.query('begin isolation level repeatable read read only')
   try {
     const horizon = await connection.query<{ horizon: string }>(
       'select pg_snapshot_xmin(pg_current_snapshot())::text as horizon',
     )
-    // Aliased to the row type's names here: a per-row key mapping would cost more than the query.
-    const result = await connection.query<VerdictFactRow>(
-      `select f.decision_id as "decisionId", f.is_appeal as "isAppeal", f.present,
-              ((f.decided_at at time zone 'UTC')::date - date '1970-01-01') as day,
-              f.region, f.queue, f.site, f.language, f.content_type as "contentType",
-              f.actor_type as "actorType", f.actor_id as "actorId",
-              f.decision_policy as "decisionPolicy", f.decision_action as "decisionAction",
-              f.policy_version as "policyVersion",
-              case when f.attributes = '{}'::jsonb then null else f.attributes end as attributes,
-              f.auditor_id as "auditorId", f.policy, f.action, f.severity, f.root_cause as "rootCause",
-              f.outcome, f.kind, 1.0::float8 / coalesce(f.inclusion_probability, 1.0::float8) as weight,
-              f.disputed, f.overturned, f.second_qa_agrees as "secondQaAgrees"
-       from verdict_facts f
-       where ${since === null ? 'f.present' : 'f.txid >= $1::bigint'}`,
-      since === null ? [] : [since],
+    // `since` is a transaction id read back from the database: digits only, checked anyway.
+    if (since !== null && !/^\d+$/.test(since)) throw new Error(`bad horizon ${since}`)
+    const text = await connection.copyTo(
+      `${SELECT} where ${since === null ? 'f.present' : `f.txid >= ${since}`}`,
     )
     await connection.query('commit')
-    return { rows: result.rows, horizon: horizon.rows[0]?.horizon ?? '0' }
+    forEachCopyRow(text.toString('utf8'), onRow)
+    return horizon.rows[0]?.horizon ?? '0'
   } catch (error) {
     await connection.query('rollback').catch(() => undefined)
     throw error

@@ -292,6 +292,34 @@ describeEachBackend('verdict facts', (get) => {
     await factsMatchView(database)
   })
 
+  it('reads values with tabs, newlines, backslashes and non-ASCII exactly', async () => {
+    const { database } = get()
+    const odd = 'mod\t\\x\n\r☃ \\N'
+    await sql`insert into decisions (decision_id, content_id, decided_at, region, queue, actor_type, actor_id,
+                                     policy, action, attributes)
+              values ('fx-odd', 'c', '2026-11-10T10:00:00Z', 'emea', 'video', 'human', ${odd}, 'spam', 'remove',
+                      ${JSON.stringify({ market: odd })}::jsonb)`.execute(database.db)
+    await sql`insert into audits (audit_id, decision_id, auditor_id, audited_at, policy, action, kind, outcome,
+                                  taxonomy_version)
+              values ('fx-odd-qa', 'fx-odd', ${odd}, now(), 'spam', 'remove', 'qa', 'correct', 1)`.execute(
+      database.db,
+    )
+    const q: VerdictAggregateQuery = {
+      range: { from: '2026-11-01', to: '2026-12-01' },
+      scope: { regions: null, sites: null },
+      enforcingActions: ENFORCING,
+      measures: [{ over: 'verdicts', denominator: {}, numerator: { outcome: 'correct' } }],
+      groupings: [
+        { dimensions: ['actor_id', 'attributes.market'], measures: [0] },
+        { dimensions: ['auditor'], measures: [0] },
+      ],
+    }
+    const actual = aggregateFacts(await currentFacts(database), q)
+    expect(actual[0]?.some((row) => row.keys[0] === odd && row.keys[1] === odd)).toBe(true)
+    expect(actual[1]?.some((row) => row.keys[0] === odd)).toBe(true)
+    expectSameSums(actual, await aggregateVerdicts(database.db, q))
+  })
+
   it('keeps the narrow handle-time roll-up equal to the full one, through upserts and deletes', async () => {
     const { database } = get()
     const compare = async () => {

@@ -11,7 +11,11 @@
  * Memory: about 150 bytes per verdict (codes, weight, key), plus distinct values once each.
  */
 import type { Database } from '../../store/db.js'
-import { readVerdictFactChanges, type VerdictFactRow } from '../../store/verdict-facts-store.js'
+import {
+  FACT_COLUMNS,
+  readVerdictFactChanges,
+  type FactColumn,
+} from '../../store/verdict-facts-store.js'
 
 /** Distinct values of a text column; code 0 is null. */
 export class Dictionary {
@@ -57,7 +61,7 @@ export const TEXT_COLUMNS = [
   'rootCause',
   'outcome',
   'kind',
-] as const satisfies readonly (keyof VerdictFactRow)[]
+] as const satisfies readonly FactColumn[]
 
 export type TextColumn = (typeof TEXT_COLUMNS)[number]
 
@@ -68,7 +72,14 @@ export type FlagColumn = (typeof FLAG_COLUMNS)[number]
 /** Flags are coded 0 = null, 1 = false, 2 = true. */
 export const FLAG_VALUES: readonly (boolean | null)[] = [null, false, true]
 
-const flagCode = (value: boolean | null) => (value === null ? 0 : value ? 2 : 1)
+const flagCode = (value: string | null) => (value === null ? 0 : value === 't' ? 2 : 1)
+
+const at = (column: FactColumn) => FACT_COLUMNS.indexOf(column)
+const TEXT_AT = TEXT_COLUMNS.map(at)
+const FLAG_AT = FLAG_COLUMNS.map(at)
+const [ID_AT, APPEAL_AT, PRESENT_AT, DAY_AT, WEIGHT_AT, ATTRIBUTES_AT] = (
+  ['decisionId', 'isAppeal', 'present', 'day', 'weight', 'attributes'] as const
+).map(at) as [number, number, number, number, number, number]
 
 function grow<T extends Int32Array | Uint8Array | Float64Array>(array: T, size: number): T {
   if (size <= array.length) return array
@@ -118,29 +129,36 @@ export class FactTable {
   /** Changes whenever rows are applied: derived data computed for one version is reused until then. */
   version = 0
 
-  apply(rows: readonly VerdictFactRow[]): void {
-    if (rows.length > 0) this.version++
-    for (const row of rows) {
-      const key = row.isAppeal ? `${row.decisionId}\u0000a` : row.decisionId
-      let i = this.rowOf.get(key)
-      if (i === undefined) {
-        if (!row.present) continue
-        i = this.length++
-        this.ensure(this.length)
-        this.rowOf.set(key, i)
-        const day = Number(row.day)
-        this.day[i] = day
-        let list = this.rowsByDay.get(day)
-        if (list === undefined) this.rowsByDay.set(day, (list = []))
-        list.push(i)
-      }
-      this.present[i] = row.present ? 1 : 0
-      this.isAppeal[i] = row.isAppeal ? 1 : 0
-      this.weight[i] = Number(row.weight)
-      for (const c of TEXT_COLUMNS) this.text[c][i] = this.dictionaries[c].code(row[c])
-      for (const c of FLAG_COLUMNS) this.flags[c][i] = flagCode(row[c])
-      this.attributes[i] = row.attributes
+  /** Applies one row read from the store (fields in FACT_COLUMNS order). */
+  applyRow(fields: readonly (string | null)[]): void {
+    const isAppeal = fields[APPEAL_AT] === 't'
+    const present = fields[PRESENT_AT] === 't'
+    const id = fields[ID_AT] as string
+    const key = isAppeal ? `${id}\u0000a` : id
+    let i = this.rowOf.get(key)
+    if (i === undefined) {
+      if (!present) return
+      i = this.length++
+      this.ensure(this.length)
+      this.rowOf.set(key, i)
+      const day = Number(fields[DAY_AT])
+      this.day[i] = day
+      let list = this.rowsByDay.get(day)
+      if (list === undefined) this.rowsByDay.set(day, (list = []))
+      list.push(i)
     }
+    this.present[i] = present ? 1 : 0
+    this.isAppeal[i] = isAppeal ? 1 : 0
+    this.weight[i] = Number(fields[WEIGHT_AT])
+    for (let k = 0; k < TEXT_COLUMNS.length; k++) {
+      const column = TEXT_COLUMNS[k] as TextColumn
+      this.text[column][i] = this.dictionaries[column].code(fields[TEXT_AT[k] as number] ?? null)
+    }
+    for (let k = 0; k < FLAG_COLUMNS.length; k++)
+      this.flags[FLAG_COLUMNS[k] as FlagColumn][i] = flagCode(fields[FLAG_AT[k] as number] ?? null)
+    const attributes = fields[ATTRIBUTES_AT] ?? null
+    this.attributes[i] =
+      attributes === null ? null : (JSON.parse(attributes) as Record<string, unknown>)
   }
 
   private ensure(size: number): void {
@@ -165,11 +183,16 @@ interface CacheEntry {
 const caches = new WeakMap<Database, CacheEntry>()
 
 async function readChanges(database: Database, entry: CacheEntry): Promise<void> {
-  const changes = await database.withConnection((connection) =>
-    readVerdictFactChanges(connection, entry.horizon),
+  const { table } = entry
+  let changed = false
+  const horizon = await database.withConnection((connection) =>
+    readVerdictFactChanges(connection, entry.horizon, (fields) => {
+      changed = true
+      table.applyRow(fields)
+    }),
   )
-  entry.table.apply(changes.rows)
-  entry.horizon = changes.horizon
+  if (changed) table.version++
+  entry.horizon = horizon
 }
 
 /**

@@ -15,7 +15,7 @@ import {
   type Period,
 } from '../../domain/metrics/period.js'
 import { gapToTarget, judgeTarget, type TargetStatus } from '../../domain/metrics/target.js'
-import { benjaminiHochberg, confusionMatrix, dpmo, pareto, sigmaLevel } from '../../stats/index.js'
+import { benjaminiHochberg, dpmo, pareto, sigmaLevel } from '../../stats/index.js'
 import type { Database } from '../../store/db.js'
 import { evaluateBatch, type SliceRequest, type SliceValue } from '../metrics/evaluate-batch.js'
 import {
@@ -416,16 +416,19 @@ function buildConfusion(
   recallMetric: MetricDefinition,
 ): Report['confusion'] {
   if (cells.length === 0) return null
-  // Rows are the audit's policy (truth), columns the decision's; stats confusionMatrix counts items.
-  const truth: string[] = []
-  const predicted: string[] = []
+  // Rows are the audit's policy (truth), columns the decision's; cells count audits. Labels sorted
+  // as the stats confusionMatrix sorts them; counts summed from the slices (never per audit).
+  const labels = [
+    ...new Set(cells.flatMap((c) => [c.keys['verdict.policy'], c.keys.policy] as string[])),
+  ].sort()
+  const index = new Map(labels.map((label, i) => [label, i]))
+  const matrix = labels.map(() => labels.map(() => 0))
   for (const cell of cells) {
-    for (let k = 0; k < cell.n; k++) {
-      truth.push(cell.keys['verdict.policy'] as string)
-      predicted.push(cell.keys.policy as string)
-    }
+    const row = matrix[index.get(cell.keys['verdict.policy'] as string) as number] as number[]
+    const column = index.get(cell.keys.policy as string) as number
+    row[column] = (row[column] as number) + cell.n
   }
-  const result = confusionMatrix(truth, predicted)
+  const result = { labels, matrix }
   const precisionBy = new Map(
     precision.map((v) => [v.keys[precisionMetric.per ?? 'policy'], strip(v)]),
   )
