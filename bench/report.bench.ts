@@ -147,38 +147,39 @@ const BASELINE = String.raw`
 import sys, time, json
 import numpy as np
 t0 = time.perf_counter()
-dec = np.loadtxt(sys.argv[1], delimiter=',', skiprows=1, dtype=str, usecols=(0, 3, 4, 6, 7, 8, 9, 10, 11, 13), encoding='utf-8')
-ver = np.loadtxt(sys.argv[2], delimiter=',', skiprows=1, dtype=str, usecols=(0, 2, 4, 5, 6, 7), encoding='utf-8')
+# Byte strings of bounded width: unicode arrays of 10M rows need tens of GB.
+dec = np.loadtxt(sys.argv[1], delimiter=',', skiprows=1, dtype='S24', usecols=(0, 3, 4, 6, 7, 8, 9, 10, 11, 13), encoding=None)
+ver = np.loadtxt(sys.argv[2], delimiter=',', skiprows=1, dtype='S24', usecols=(0, 2, 4, 5, 6, 7), encoding=None)
 t1 = time.perf_counter()
 ids, day, region, queue, site, actor_type, actor, policy, action, handle = dec.T
-day = day.astype('U10')
+day = day.astype('S10')
 handle = handle.astype(np.float64)
 vid, vpolicy, severity, root_cause, outcome, pi = ver.T
 w = 1.0 / pi.astype(np.float64)
 order = np.argsort(ids)
 pos = order[np.searchsorted(ids, vid, sorter=order)]
-correct = (outcome == 'correct').astype(np.float64)
-enforces = action[pos] != 'no_action'
+correct = (outcome == b'correct').astype(np.float64)
+enforces = action[pos] != b'no_action'
 def rate(mask, num):
     return float((w * num * mask).sum() / (w * mask).sum())
 res = {}
 res['accuracy'] = rate(np.ones_like(w), correct)
 res['error_rate'] = 1 - res['accuracy']
-res['false_positive_rate'] = rate(enforces, outcome == 'false_positive')
-res['false_negative_rate'] = rate(~enforces, outcome == 'false_negative')
-res['critical_error_rate'] = rate(np.ones_like(w), (outcome != 'correct') & (severity == 'critical'))
+res['false_positive_rate'] = rate(enforces, outcome == b'false_positive')
+res['false_negative_rate'] = rate(~enforces, outcome == b'false_negative')
+res['critical_error_rate'] = rate(np.ones_like(w), (outcome != b'correct') & (severity == b'critical'))
 res['n_eff'] = float(w.sum() ** 2 / (w * w).sum())
 for name, col in (('region', region), ('queue', queue), ('actor', actor)):
     keys, inv = np.unique(col[pos], return_inverse=True)
     acc = np.bincount(inv, weights=w * correct) / np.bincount(inv, weights=w)
     res['slices_' + name] = len(keys)
 for name, col in (('outcome', outcome), ('root_cause', root_cause)):
-    keys, inv = np.unique(col[outcome != 'correct'], return_inverse=True)
-    res['pareto_' + name] = dict(zip(keys.tolist(), np.bincount(inv, weights=w[outcome != 'correct']).round(1).tolist()))
+    keys, inv = np.unique(col[outcome != b'correct'], return_inverse=True)
+    res['pareto_' + name] = dict(zip([k.decode() for k in keys.tolist()], np.bincount(inv, weights=w[outcome != b'correct']).round(1).tolist()))
 days, counts = np.unique(day, return_counts=True)
 res['decisions'] = int(counts.sum())
 res['p50'], res['p90'] = np.quantile(handle, [0.5, 0.9]).tolist()
-keys, inv = np.unique(np.char.add(vpolicy, np.char.add('>', policy[pos])), return_inverse=True)
+keys, inv = np.unique(np.char.add(vpolicy, np.char.add(b'>', policy[pos])), return_inverse=True)
 res['confusion_cells'] = len(keys)
 t2 = time.perf_counter()
 print(json.dumps({'load_s': t1 - t0, 'compute_s': t2 - t1, 'total_s': t2 - t0, 'accuracy': res['accuracy'], 'decisions': res['decisions'], 'audits': int(len(w))}))
