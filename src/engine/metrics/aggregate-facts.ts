@@ -427,6 +427,32 @@ function grow(array: Int32Array): Int32Array {
   return next
 }
 
+/**
+ * The slot of every selected row in grouping g (-1 where a restriction excludes it), in loops
+ * specialised by the number of dimensions so that each reads plain typed arrays.
+ */
+function slotsOf(g: CompiledGrouping, selected: Int32Array, count: number): Int32Array {
+  const slots = new Int32Array(count)
+  const dims = g.dimensions.length
+  if (dims === 1) {
+    const codes = (g.dimensions[0] as CodedField).codes
+    for (let r = 0; r < count; r++) slots[r] = codes[selected[r] as number] as number
+  } else if (dims === 2) {
+    const a = (g.dimensions[0] as CodedField).codes
+    const b = (g.dimensions[1] as CodedField).codes
+    const ra = g.radix[0] as number
+    for (let r = 0; r < count; r++) {
+      const i = selected[r] as number
+      slots[r] = (a[i] as number) * ra + (b[i] as number)
+    }
+  } else if (dims > 2) {
+    for (let r = 0; r < count; r++) slots[r] = slotOf(g, selected[r] as number)
+  }
+  if (g.restrict.length > 0)
+    for (let r = 0; r < count; r++) if (!restricted(g, selected[r] as number)) slots[r] = -1
+  return slots
+}
+
 function slotOf(g: CompiledGrouping, i: number): number {
   let slot = 0
   for (let k = 0; k < g.dimensions.length; k++)
@@ -487,10 +513,11 @@ function byClassCells(
   const cells = new Float64Array(g.slots * width * 3)
   const touched = new Uint8Array(g.slots)
   const { weight } = facts
+  const slotOfRow = slotsOf(g, selected, count)
   for (let r = 0; r < count; r++) {
+    const slot = slotOfRow[r] as number
+    if (slot < 0) continue
     const i = selected[r] as number
-    if (g.restrict.length > 0 && !restricted(g, i)) continue
-    const slot = slotOf(g, i)
     touched[slot] = 1
     const at = (slot * width + (classOf[r] as number)) * 3
     const w = weight[i] as number
@@ -527,10 +554,11 @@ function byRow(
   const slotList: number[] = []
   const sumsList: Float64Array[] = []
   const { weight } = facts
+  const slotOfRow = slotsOf(g, selected, count)
   for (let r = 0; r < count; r++) {
+    const slot = slotOfRow[r] as number
+    if (slot < 0) continue
     const i = selected[r] as number
-    if (g.restrict.length > 0 && !restricted(g, i)) continue
-    const slot = slotOf(g, i)
     let slice = dense === null ? sparse.get(slot) : (dense[slot] as number)
     if (slice === undefined || slice < 0) {
       slice = sumsList.length
