@@ -5,7 +5,7 @@
  *   of audits) and a one-day incident (EU × video_review, 2026-10-20, volume ×2 and errors ×4),
  *   they raise an alert for each, the drift within a week of its onset;
  * - on stores generated without either, over the same period, they raise at most one alert across
- *   ten seeds (false alarms are controlled across slices: docs/monitoring.md).
+ *   ten seeds (false alarms are controlled across slices: README, Monitoring).
  * Size: 400,000 decisions with a 25 % audit rate (≈100,000 audits, the drift slice ≈250 a week) for
  * detection; the false-alarm seeds use 150,000 decisions at the same rate so that ten stores load
  * in about a minute, on PGlite only (the monitors' query and maths are the same on both backends,

@@ -2,7 +2,7 @@
  * Monitoring and the improvement loop: user monitors (the shipped defaults live in
  * src/domain/monitoring/default-monitors.yaml and are overridden by a row with the same id),
  * monitor runs, alert signals (the idempotency key), alerts, webhooks with a delivery outbox and
- * its attempt log, and corrective actions. See docs/monitoring.md.
+ * its attempt log, and corrective actions. See the README, Monitoring.
  */
 import { sql, type Kysely } from 'kysely'
 

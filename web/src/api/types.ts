@@ -266,7 +266,7 @@ export interface SamplingPlan {
   name: string
   salt: string
   createdAt: string
-  /** The plan document (strata, allocation, rates, minimums; see docs/workflow.md). */
+  /** The plan document (strata, allocation, rates, minimums; see the README, QA sampling and the audit workflow). */
   plan: Record<string, unknown>
 }
 
