@@ -64,7 +64,9 @@ function intervalBars(
         reference?.value ?? 0,
       ) * 1.08,
     ) || 1
-  const left = 190
+  // Room for the longest label (≈ 6.3 px per character at the chart's 11 px font).
+  const longest = Math.max(...rows.map((r) => r.label.length))
+  const left = Math.min(330, Math.max(120, Math.round(longest * 6.3) + 14))
   const width = 560
   const rowH = 22
   const height = rows.length * rowH + 40
