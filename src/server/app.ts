@@ -16,7 +16,11 @@ import {
   type AuthVariables,
   type SecurityOptions,
 } from './auth.js'
+import { accessChanges } from '../engine/access/access-changes.js'
+import { readDataVersion } from '../engine/status/read-data-version.js'
+import { translateDatabaseError } from '../store/translate-error.js'
 import { STATUS_BY_CODE, type ErrorBody } from './errors.js'
+import { ResponseCache } from './response-cache.js'
 import { serveWebApp } from './static.js'
 import { rateLimit, TokenBucketLimiter } from './rate-limit.js'
 import { registerIngestRoutes } from './routes/ingest/index.js'
@@ -37,9 +41,14 @@ export type App = OpenAPIHono<AppEnv>
 /** Request bodies above this size are refused with 413 (ingest batches are split by clients). */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024
 
+/** Retry-After of a 503 `unavailable`: a PostgreSQL restart takes about a second. */
+export const RETRY_AFTER_SECONDS = 1
+
 export interface AppOptions {
   /** Session lifetime and rate limits; defaults in DEFAULT_SECURITY_OPTIONS. */
   security?: Partial<SecurityOptions>
+  /** The dashboard's GET cache (src/server/response-cache.ts); default a new one, null: none. */
+  responseCache?: ResponseCache | null
 }
 
 export function createApp(ctx: Context, options: AppOptions = {}): App {
@@ -85,12 +94,21 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
     }),
   )
 
-  app.use('/v1/*', authenticate(ctx))
+  const cache = options.responseCache === undefined ? new ResponseCache() : options.responseCache
+  app.use('/v1/*', authenticate(ctx, cache?.principals))
   if (security.ingestRateLimit !== null) {
     const ingestLimiter = new TokenBucketLimiter(security.ingestRateLimit, () =>
       ctx.clock.now().getTime(),
     )
     app.use('/v1/*', rateLimit(ingestLimiter, ingestKey, 'ingest requests for this API token'))
+  }
+  if (cache !== null) {
+    const dependencies = {
+      readDataVersion: () => readDataVersion(ctx.database),
+      accessVersion: () => accessChanges(ctx.database),
+      fetch: app.fetch,
+    }
+    app.use('/v1/*', cache.middleware(dependencies))
   }
 
   app.onError((error, c) => {
@@ -102,9 +120,12 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
       ) {
         body.error.details = error.details
       }
+      // A dependency is briefly down (the database restarting): tell clients when to try again.
+      if (error.code === 'unavailable') c.header('Retry-After', String(RETRY_AFTER_SECONDS))
       return c.json(body, STATUS_BY_CODE[error.code])
     }
-    // zod-openapi's media-type gate for a required body: the one HTTPException routes raise.
+    // zod-openapi's media-type gate for a required body answers 415; Hono's validators answer 400
+    // (`Malformed JSON in request body`): both are the client's input, never a 500.
     if (error instanceof HTTPException && error.status === 415) {
       return c.json<ErrorBody>(
         {
@@ -116,11 +137,26 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
         400,
       )
     }
+    if (error instanceof HTTPException && error.status === 400) {
+      return c.json<ErrorBody>(
+        { error: { code: 'validation_failed', message: `malformed body: ${error.message}` } },
+        400,
+      )
+    }
     if (error instanceof SyntaxError) {
       return c.json<ErrorBody>(
         { error: { code: 'validation_failed', message: `malformed JSON body: ${error.message}` } },
         400,
       )
+    }
+    // A store query the database refused for the request's values (NUL in text, a number out of
+    // range, a duplicate key): Kysely's errors reach here untranslated.
+    const translated = translateDatabaseError(error)
+    if (translated instanceof AppError && translated.code !== 'internal') {
+      ctx.logger.warn({ err: error, requestId: c.get('requestId') }, translated.message)
+      if (translated.code === 'unavailable') c.header('Retry-After', String(RETRY_AFTER_SECONDS))
+      const body: ErrorBody = { error: { code: translated.code, message: translated.message } }
+      return c.json(body, STATUS_BY_CODE[translated.code])
     }
     ctx.logger.error({ err: error, requestId: c.get('requestId') }, 'unhandled error')
     return c.json<ErrorBody>(

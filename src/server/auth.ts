@@ -8,6 +8,7 @@
  * A bearer header wins when both are sent. Then the route's rule in ROUTE_PERMISSIONS is enforced:
  * `public` (no credential), `authenticated` (any principal) or one permission.
  */
+import { createHash } from 'node:crypto'
 import type { Context as HonoContext, MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { matchedRoutes } from 'hono/route'
@@ -32,6 +33,23 @@ export type Credential =
 export interface AuthVariables {
   principal: Principal
   credential: Credential
+}
+
+/** Who a credential proved to be. */
+export interface Authenticated {
+  principal: Principal
+  credential: Credential
+}
+
+/**
+ * A memory of successful authentications, valid for one data version (ResponseCache.principals
+ * in response-cache.ts): keyed by a hash of the credential, never holding unknown credentials.
+ */
+export interface PrincipalMemo {
+  /** The data version now; a remembered authentication counts only at the version it was made. */
+  version(): Promise<string>
+  recall(key: string, version: string, now: Date): Authenticated | undefined
+  remember(key: string, version: string, found: Authenticated, expiresAt: Date | null): void
 }
 
 /** `public`: no credential; `authenticated`: any principal; a permission; or any one of several. */
@@ -134,20 +152,54 @@ export function matchedRouteKey(c: HonoContext): string | undefined {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
+/** Looks the credential up through `memo` when there is one (a failed version read: straight). */
+async function findThroughMemo(
+  memo: PrincipalMemo | undefined,
+  key: string,
+  now: Date,
+  find: () => Promise<{ found: Authenticated; expiresAt: Date | null } | undefined>,
+): Promise<Authenticated | undefined> {
+  let version: string | undefined
+  if (memo !== undefined) {
+    version = await memo.version().catch(() => undefined)
+    const remembered = version === undefined ? undefined : memo.recall(key, version, now)
+    if (remembered !== undefined) return remembered
+  }
+  const result = await find()
+  if (result !== undefined && memo !== undefined && version !== undefined)
+    memo.remember(key, version, result.found, result.expiresAt)
+  return result?.found
+}
+
+const memoKey = (kind: string, secret: string) =>
+  `${kind}:${createHash('sha256').update(secret).digest('base64')}`
+
 async function authenticateRequest(
   ctx: Context,
   c: HonoContext,
-): Promise<{ principal: Principal; credential: Credential }> {
+  memo: PrincipalMemo | undefined,
+): Promise<Authenticated> {
   const header = c.req.header('authorization')
   const now = ctx.clock.now()
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(header)
     if (match === null)
       throw new AppError('unauthenticated', 'the Authorization header must be: Bearer <token>')
-    const found = await authenticateTokenCredential(ctx.database, match[1] ?? '', now)
+    const token = match[1] ?? ''
+    const found = await findThroughMemo(memo, memoKey('token', token), now, async () => {
+      const result = await authenticateTokenCredential(ctx.database, token, now)
+      if (result === undefined) return undefined
+      return {
+        found: {
+          principal: result.principal,
+          credential: { kind: 'token', tokenId: result.tokenId },
+        },
+        expiresAt: result.expiresAt,
+      }
+    })
     if (found === undefined)
       throw new AppError('unauthenticated', 'the API token is unknown, revoked or expired')
-    return { principal: found.principal, credential: { kind: 'token', tokenId: found.tokenId } }
+    return found
   }
   const sessionId = getCookie(c, SESSION_COOKIE)
   if (sessionId === undefined) {
@@ -156,7 +208,12 @@ async function authenticateRequest(
       'sign in (POST /v1/session) or send an API token: Authorization: Bearer <token>',
     )
   }
-  const found = await authenticateSession(ctx.database, sessionId, now)
+  const found = await findThroughMemo(memo, memoKey('session', sessionId), now, async () => {
+    const result = await authenticateSession(ctx.database, sessionId, now)
+    if (result === undefined) return undefined
+    const credential: Credential = { kind: 'session', sessionId, expiresAt: result.expiresAt }
+    return { found: { principal: result.principal, credential }, expiresAt: result.expiresAt }
+  })
   if (found === undefined)
     throw new AppError('unauthenticated', 'the session has expired or ended; sign in again')
   if (!SAFE_METHODS.has(c.req.method)) {
@@ -170,22 +227,23 @@ async function authenticateRequest(
       )
     }
   }
-  return {
-    principal: found.principal,
-    credential: { kind: 'session', sessionId, expiresAt: found.expiresAt },
-  }
+  return found
 }
 
 /**
  * Authenticates the request and enforces its route's rule. A route missing from ROUTE_PERMISSIONS
  * still needs a principal and its own `requirePermission`; the route-permission test fails for it.
+ * With `memo`, a credential seen before at the same data version is not looked up again.
  */
-export function authenticate(ctx: Context): MiddlewareHandler<{ Variables: AuthVariables }> {
+export function authenticate(
+  ctx: Context,
+  memo?: PrincipalMemo,
+): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
     const key = matchedRouteKey(c)
     const rule = key === undefined ? undefined : ROUTE_PERMISSIONS[key]
     if (rule === 'public') return next()
-    const { principal, credential } = await authenticateRequest(ctx, c)
+    const { principal, credential } = await authenticateRequest(ctx, c, memo)
     c.set('principal', principal)
     c.set('credential', credential)
     if (rule !== undefined && !isAllowedByRule(principal, rule)) {

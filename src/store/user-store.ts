@@ -216,7 +216,7 @@ export async function findTokenPrincipal(
   db: Kysely<Schema>,
   tokenHash: string,
   now: Date,
-): Promise<{ principal: Principal; tokenId: string } | undefined> {
+): Promise<{ principal: Principal; tokenId: string; expiresAt: Date | null } | undefined> {
   const row = await db
     .selectFrom('apiTokens')
     .innerJoin('users', 'users.userId', 'apiTokens.userId')
@@ -235,7 +235,11 @@ export async function findTokenPrincipal(
     .executeTakeFirst()
   if (row === undefined) return undefined
   if (row.expiresAt !== null && new Date(row.expiresAt).getTime() <= now.getTime()) return undefined
-  return { principal: toPrincipal(row), tokenId: row.tokenId }
+  return {
+    principal: toPrincipal(row),
+    tokenId: row.tokenId,
+    expiresAt: row.expiresAt === null ? null : new Date(row.expiresAt),
+  }
 }
 
 /** The principal behind a live token (not revoked, not expired, user not disabled), or undefined. */

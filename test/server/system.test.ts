@@ -2,8 +2,7 @@ import { expect, it } from 'vitest'
 import { parseConfig } from '../../src/config.js'
 import { createContext } from '../../src/context.js'
 import { initStore } from '../../src/engine/setup/init-store.js'
-import { revokeToken } from '../../src/store/user-store.js'
-import { createToken, createUser } from '../../src/engine/access/tokens.js'
+import { createToken, createUser, revokeApiToken } from '../../src/engine/access/tokens.js'
 import { createApp } from '../../src/server/app.js'
 import { authHeaders } from '../helpers/auth.js'
 import { describeEachBackend } from '../helpers/db.js'
@@ -64,7 +63,8 @@ describeEachBackend('system routes', (get, backend) => {
     const live = await createToken(database, { userId: 'revoker' })
     const headers = { authorization: `Bearer ${live.token}` }
     expect((await a.request('/v1/status', { headers })).status).toBe(200)
-    await revokeToken(database.db, live.tokenId, new Date())
+    // Through the engine, as every revocation path does (CLI, API): the very next request fails.
+    await revokeApiToken(database, live.tokenId, { actor: 'admin', now: new Date() })
     expect((await a.request('/v1/status', { headers })).status).toBe(401)
     const expired = await createToken(database, {
       userId: 'revoker',

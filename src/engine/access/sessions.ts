@@ -18,6 +18,7 @@ import {
 } from '../../store/user-store.js'
 import { recordEvent } from '../trail/record-event.js'
 import { verifyPassword } from './passwords.js'
+import { noteAccessChange } from './access-changes.js'
 
 export const DEFAULT_SESSION_TTL_MS = 12 * 3_600_000
 
@@ -103,6 +104,7 @@ export async function signOut(database: Database, sessionId: string, now: Date):
       })
     }
   })
+  noteAccessChange(database)
 }
 
 /** The principal behind a live session id, or undefined. */

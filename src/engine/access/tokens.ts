@@ -22,6 +22,7 @@ import {
   type TokenRow,
 } from '../../store/user-store.js'
 import { recordEvent } from '../trail/record-event.js'
+import { noteAccessChange } from './access-changes.js'
 
 export { createUser } from './users.js'
 export type { TokenRow }
@@ -135,7 +136,7 @@ export async function revokeApiToken(
   tokenId: string,
   options: { actor: string; now: Date; owner?: string },
 ): Promise<TokenRow> {
-  return database.transaction(async (trx) => {
+  const result = await database.transaction(async (trx) => {
     const before = await findToken(trx, tokenId)
     if (before === undefined || (options.owner !== undefined && before.userId !== options.owner))
       throw new NotFoundError(`no token ${tokenId}`)
@@ -151,6 +152,8 @@ export async function revokeApiToken(
     })
     return after
   })
+  noteAccessChange(database)
+  return result
 }
 
 /** A user's tokens (never their secrets), newest first. */
@@ -164,7 +167,7 @@ export async function authenticateTokenCredential(
   database: Database,
   token: string,
   now: Date,
-): Promise<{ principal: Principal; tokenId: string } | undefined> {
+): Promise<{ principal: Principal; tokenId: string; expiresAt: Date | null } | undefined> {
   if (!token.startsWith('assay_') || token.length > 200) return undefined
   return findTokenPrincipal(database.db, hashToken(token), now)
 }

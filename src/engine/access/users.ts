@@ -13,6 +13,7 @@ import {
 } from '../../store/user-store.js'
 import { recordEvent } from '../trail/record-event.js'
 import { hashPassword } from './passwords.js'
+import { noteAccessChange } from './access-changes.js'
 
 export type { UserRow }
 
@@ -101,7 +102,7 @@ export async function disableUser(
   actor: string,
   now: Date,
 ): Promise<UserRow> {
-  return database.transaction(async (trx) => {
+  const result = await database.transaction(async (trx) => {
     const before = await getUser(trx, userId)
     if (before.disabledAt !== null) return before
     await setUserDisabled(trx, userId, now)
@@ -117,6 +118,8 @@ export async function disableUser(
     })
     return after
   })
+  noteAccessChange(database)
+  return result
 }
 
 /** Sets (or replaces) a user's password and ends their sessions. */
@@ -137,4 +140,5 @@ export async function setPassword(
       subjectId: userId,
     })
   })
+  noteAccessChange(database)
 }
