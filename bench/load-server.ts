@@ -21,7 +21,11 @@ await initStore(ctx.database)
 const responseCache =
   process.env.BENCH_LOAD_CACHE === 'off'
     ? null
-    : new ResponseCache({ principalTtlMs: Number(process.env.BENCH_LOAD_PRINCIPAL_TTL_MS ?? 0) })
+    : new ResponseCache(
+        process.env.BENCH_LOAD_PRINCIPAL_TTL_MS === undefined
+          ? {}
+          : { principalTtlMs: Number(process.env.BENCH_LOAD_PRINCIPAL_TTL_MS) },
+      )
 const app = createApp(ctx, { responseCache })
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => {
   console.log(`listening http://127.0.0.1:${info.port}`)

@@ -10,7 +10,7 @@
  *
  * Server: load-server.ts as a child process (its own event loop, as in production): what
  * `assay serve` runs, scheduled monitors off, on a free port; BENCH_LOAD_CACHE=off runs it without
- * the response cache, BENCH_LOAD_PRINCIPAL_TTL_MS=30000 with remembered authentications (see
+ * the response cache, BENCH_LOAD_PRINCIPAL_TTL_MS=0 without remembered authentications (see
  * src/server/response-cache.ts). Requests carry an API token of the demo quality lead. Every
  * request the dashboard pages make is called once first (cold, uncached: printed), then autocannon
  * runs 100 connections, each cycling through the same mix (Overview, Explore, Trends, Root causes,
@@ -308,7 +308,7 @@ async function main(): Promise<void> {
     const variant =
       process.env.BENCH_LOAD_CACHE === 'off'
         ? 'no response cache'
-        : `response cache, remembered authentications ${Number(process.env.BENCH_LOAD_PRINCIPAL_TTL_MS ?? 0) > 0 ? 'on' : 'off'}`
+        : `response cache, remembered authentications ${Number(process.env.BENCH_LOAD_PRINCIPAL_TTL_MS ?? 30_000) > 0 ? 'on' : 'off'}`
     console.log(
       `\nload: ${connections} connections for ${result.duration.toFixed(0)} s, ${requests.length} dashboard requests in turn, ${decisions.toLocaleString('en-US')} decisions on PostgreSQL (${variant})`,
     )
