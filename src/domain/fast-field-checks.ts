@@ -76,6 +76,20 @@ export function checkOptionalEnum<T extends string>(
 }
 
 /**
+ * An extra column's value as text: a string as it is, anything else as JSON; undefined when it is
+ * nested too deeply to write (JSON.stringify overflows the stack), which is far over
+ * MAX_ATTRIBUTE_LENGTH anyway.
+ */
+export function attributeText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value
+  try {
+    return JSON.stringify(value)
+  } catch {
+    return undefined
+  }
+}
+
+/**
  * Splits the fields that are not part of the contract into string attributes, under the rules
  * of `parseRecord`; REJECT when any extra column is not allowed.
  */
@@ -97,8 +111,8 @@ export function collectAttributes(
       !ATTRIBUTE_KEY.test(key)
     )
       return REJECT
-    const asText = typeof value === 'string' ? value : JSON.stringify(value)
-    if (asText.length > MAX_ATTRIBUTE_LENGTH) return REJECT
+    const asText = attributeText(value)
+    if (asText === undefined || asText.length > MAX_ATTRIBUTE_LENGTH) return REJECT
     count += 1
     attributes[key] = asText
   }

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod'
 import type { FieldIssue } from './errors.js'
+import { attributeText } from './fast-field-checks.js'
 import {
   AUDIT_FIELDS,
   DECISION_FIELDS,
@@ -42,8 +43,9 @@ function describeReceived(value: unknown): string {
   const shown =
     typeof value === 'string'
       ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
-      : JSON.stringify(value)
-  return shown === undefined ? typeof value : shown
+      : attributeText(value)
+  if (shown === undefined) return typeof value
+  return shown.length > 80 ? `${shown.slice(0, 80)}…` : shown
 }
 
 /** Splits a raw object into contract fields and string attributes; never throws. */
@@ -83,8 +85,8 @@ export function parseRecord(
       })
       continue
     }
-    const asText = typeof value === 'string' ? value : JSON.stringify(value)
-    if (asText.length > MAX_ATTRIBUTE_LENGTH) {
+    const asText = attributeText(value)
+    if (asText === undefined || asText.length > MAX_ATTRIBUTE_LENGTH) {
       issues.push({ path: key, message: `must be at most ${MAX_ATTRIBUTE_LENGTH} characters` })
       continue
     }
