@@ -8,7 +8,7 @@ export function formatValue(value: number | null | undefined, unit: string): str
   if (unit === 'score') return value.toFixed(4)
   if (unit === 'ms')
     return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`
-  return Math.round(value).toLocaleString('en-US')
+  return formatCount(Math.round(value))
 }
 
 export function formatInterval(estimate: Pick<Estimate, 'lower' | 'upper'>, unit: string): string {
@@ -29,9 +29,21 @@ export function formatP(p: number | null | undefined): string {
   return p < 0.0001 ? '< 0.0001' : p.toFixed(4)
 }
 
+// One formatter per precision: toLocaleString with options builds a new one on every call
+// (≈ 0.1 ms each; a report formats tens of thousands of numbers).
+const countFormats = new Map<number, Intl.NumberFormat>()
+
 export function formatCount(n: number | null | undefined, digits = 0): string {
   if (n === null || n === undefined) return '–'
-  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+  let format = countFormats.get(digits)
+  if (format === undefined) {
+    format = new Intl.NumberFormat('en-US', {
+      maximumFractionDigits: digits,
+      minimumFractionDigits: digits,
+    })
+    countFormats.set(digits, format)
+  }
+  return format.format(n)
 }
 
 export function formatDifference(value: number, unit: string): string {
