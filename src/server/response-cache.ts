@@ -16,8 +16,9 @@
  *   workers, other servers) once PostgreSQL publishes them, usually within a second, at most ~10 s
  *   after the writer's commit. (b) is read at most once per `versionMaxAgeMs` by one query shared
  *   by all requests (which go on with the previous value, for up to 10 s more, while it waits).
- * - Time: relative periods ("last-7d", "month") and overdue actions depend on the clock, so an
- *   entry is fresh for `ttlMs`. After that, and for at most `staleMs` more, it is still answered
+ * - Time: relative periods ("last-7d", "month") and overdue actions depend on the clock — in
+ *   whole days, since periods and due dates are days — so an entry is fresh for `ttlMs` (5 min:
+ *   at most that late after midnight UTC; data changes never wait for it). After that, and for at most `staleMs` more, it is still answered
  *   (`X-Assay-Cache: stale`) while one background request recomputes it, so an expiry does not
  *   hold every connection behind a report that takes seconds (stale-while-revalidate).
  * - Size: least recently used entries are dropped beyond `maxEntries` or `maxBytes`.
@@ -56,7 +57,7 @@ export const CACHED_ROUTES: readonly string[] = [
 ]
 
 export interface ResponseCacheOptions {
-  /** How long an entry is fresh (default 30 s). */
+  /** How long an entry is fresh while the data is unchanged (default 5 min). */
   ttlMs: number
   /** How long after that it may still be answered while it is recomputed (default 30 s). */
   staleMs: number
@@ -83,7 +84,7 @@ export interface ResponseCacheOptions {
 }
 
 export const DEFAULT_RESPONSE_CACHE_OPTIONS: ResponseCacheOptions = {
-  ttlMs: 30_000,
+  ttlMs: 300_000,
   staleMs: 30_000,
   maxEntries: 500,
   maxBytes: 64 * 1024 ** 2,
