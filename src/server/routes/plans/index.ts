@@ -40,7 +40,10 @@ const saveRoute = createRoute({
       content: {
         'application/json': {
           schema: z.object({
-            yaml: z.string().optional().describe('the plan as YAML (see the README, QA sampling and the audit workflow)'),
+            yaml: z
+              .string()
+              .optional()
+              .describe('the plan as YAML (see the README, QA sampling and the audit workflow)'),
             document: z
               .record(z.string(), z.unknown())
               .optional()
