@@ -1,8 +1,24 @@
 import { parse } from 'csv-parse/sync'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { CsvRecordParser } from '../../src/engine/ingest/csv-record-parser.js'
+import { CsvRecordParser, CsvScanner } from '../../src/engine/ingest/csv-record-parser.js'
 import { MalformedRow, type IncomingRow } from '../../src/engine/ingest/incoming-row.js'
+
+/** Parses UTF-8 bytes cut anywhere, also inside a multi-byte character. */
+function parseBytesInChunks(text: string, cuts: number[]): IncomingRow[] {
+  const bytes = Buffer.from(text, 'utf8')
+  const parser = new CsvRecordParser('t.csv')
+  const out: IncomingRow[] = []
+  let from = 0
+  for (const cut of [...new Set(cuts.map((c) => Math.min(c, bytes.length)))].sort(
+    (a, b) => a - b,
+  )) {
+    parser.push(bytes.subarray(from, cut), false, out)
+    from = cut
+  }
+  parser.push(bytes.subarray(from), true, out)
+  return out
+}
 
 function parseInChunks(text: string, cuts: number[]): IncomingRow[] {
   const parser = new CsvRecordParser('t.csv')
@@ -56,6 +72,37 @@ describe('CsvRecordParser', () => {
       ),
       { numRuns: 400 },
     )
+  })
+
+  it('reads the same records from UTF-8 bytes cut anywhere, inside characters too', () => {
+    const wide = fc.constantFrom('ünï', '✓', '😀', 'a,😀', '"é"', 'x\n✓', '\uFEFFbom')
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.oneof(cell, wide), { minLength: 3, maxLength: 3 }), {
+          maxLength: 6,
+        }),
+        fc.constantFrom('\n', '\r\n'),
+        fc.boolean(),
+        fc.array(fc.nat(120), { maxLength: 8 }),
+        (rows, eol, bom, cuts) => {
+          const lines = ['a,b,c', ...rows.map((r) => r.map(quote).join(','))]
+          const text = `${bom ? '\uFEFF' : ''}${lines.join(eol)}${eol}`
+          const expected = parse(text, { columns: true, bom: true }) as Record<string, string>[]
+          expect(parseBytesInChunks(text, cuts).map((r) => r.raw)).toEqual(expected)
+        },
+      ),
+      { numRuns: 400 },
+    )
+  })
+
+  it('marks a record plain only when it has no quote and only printable ASCII without a backslash', () => {
+    const plains: boolean[] = []
+    const scanner = new CsvScanner('t.csv', {
+      record: (_bytes, _line, fields) => plains.push(fields.plain),
+      malformed: () => undefined,
+    })
+    scanner.push(Buffer.from('a,b\r\nx y,~!\r\n"q",1\ntab\tx,1\nback\\,1\nü,1\nlast,1'), true)
+    expect(plains).toEqual([true, false, false, false, false, true])
   })
 
   it('turns a malformed record into a MalformedRow and carries on with the next line', () => {

@@ -4,12 +4,16 @@
  * `--sample-with PLAN` (repeatable, decisions only) samples the new decisions as they are stored.
  */
 import { createWriteStream, type WriteStream } from 'node:fs'
-import v8 from 'node:v8'
 import { Argument, type Command } from 'commander'
 import { SingleBar } from 'cli-progress'
 import { ValidationError } from '../../domain/errors.js'
 import type { RecordKind } from '../../domain/records.js'
-import { ingestFile, type IngestSummary, type RejectedRow } from '../../engine/ingest/index.js'
+import {
+  DEFAULT_BATCH_SIZE,
+  ingestFile,
+  type IngestSummary,
+  type RejectedRow,
+} from '../../engine/ingest/index.js'
 import { compileIngestPlans } from '../../engine/sampling/compile-ingest-plans.js'
 import { addStoreOptions, withContext, type StoreFlags } from '../shared.js'
 
@@ -71,7 +75,10 @@ export function registerIngest(program: Command): void {
         '--rejects <file>',
         'write every rejected row to this file as NDJSON ({source, line, issues})',
       )
-      .option('--batch-size <n>', 'rows per transaction (default ASSAY_BATCH_SIZE or 10000)')
+      .option(
+        '--batch-size <n>',
+        `rows per transaction (default ASSAY_BATCH_SIZE or ${DEFAULT_BATCH_SIZE.toLocaleString('en-US')}); a transaction past half of it ends at a new day`,
+      )
       .option(
         '--sample-with <plan>',
         'decisions only: sample the new decisions with this stored plan (streaming rule; repeatable)',
@@ -85,11 +92,14 @@ export function registerIngest(program: Command): void {
         { path: '--sample-with', message: `only decisions are sampled (got ${kind})` },
       ])
     }
-    // @NOTE A bulk load keeps a whole batch alive across many young-generation collections; a larger
-    // young generation halves the time spent in GC (measured with bench/ingest.bench.ts).
-    v8.setFlagsFromString('--max-semi-space-size=64')
     await withContext(flags, async (ctx) => {
-      const batchSize = flagBatchSize ?? ctx.config.batchSize
+      // @NOTE config.batchSize falls back to 10,000 (sized for HTTP requests) when ASSAY_BATCH_SIZE
+      // is unset; a file load then takes the engine's default, measured for bulk loads.
+      const batchSize =
+        flagBatchSize ??
+        (process.env.ASSAY_BATCH_SIZE === undefined || process.env.ASSAY_BATCH_SIZE === ''
+          ? undefined
+          : ctx.config.batchSize)
       // Once for every file: the same rates (and reference volumes) for the whole command.
       const sampling = await compileIngestPlans(ctx.database, flags.sampleWith, {
         path: '--sample-with',
@@ -108,7 +118,9 @@ export function registerIngest(program: Command): void {
               })
             : undefined
           const summary = await ingestFile(ctx.database, kind, file, {
-            batchSize,
+            ...(batchSize === undefined ? {} : { batchSize }),
+            // Roll-ups and commit of one transaction overlap the next one's COPY (PostgreSQL).
+            connections: 2,
             sampling,
             onOpen: (info) => bar?.start(Math.max(info.size, 1), 0, { rows: 0 }),
             onProgress: (p) =>

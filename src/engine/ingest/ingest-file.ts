@@ -1,7 +1,12 @@
 /** Ingests one record file (CSV or NDJSON, plain or gzip); see ingestRecords for the guarantees. */
 import type { RecordKind } from '../../domain/records.js'
 import type { Database } from '../../store/db.js'
-import { ingestRowGroups, type IngestRecordsOptions, type IngestSummary } from './ingest-records.js'
+import {
+  ingestCsvBytes,
+  ingestRowGroups,
+  type IngestRecordsOptions,
+  type IngestSummary,
+} from './ingest-records.js'
 import { openRecordFile } from './read-record-file.js'
 
 export interface IngestFileOptions extends IngestRecordsOptions {
@@ -21,5 +26,8 @@ export async function ingestFile(
 ): Promise<IngestSummary> {
   const file = await openRecordFile(path)
   options.onOpen?.({ size: file.size, format: file.format, compressed: file.compressed })
-  return ingestRowGroups(database, kind, file.rows, { ...options, bytesRead: file.bytesRead })
+  const fileOptions = { ...options, bytesRead: file.bytesRead }
+  return file.format === 'csv'
+    ? ingestCsvBytes(database, kind, path, file.bytes, fileOptions)
+    : ingestRowGroups(database, kind, file.rows, fileOptions)
 }

@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs'
 import { open, stat } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 import { Readable } from 'node:stream'
+import { StringDecoder } from 'node:string_decoder'
 import { createGunzip } from 'node:zlib'
 import { CsvRecordParser } from './csv-record-parser.js'
 import { MalformedRow, type IncomingRow } from './incoming-row.js'
@@ -21,7 +22,10 @@ export interface RecordFile {
   size: number
   /** Bytes read from disk so far. */
   bytesRead(): number
+  /** The records, in groups (one per chunk read). Iterate either this or `bytes`, not both. */
   rows: AsyncIterable<readonly IncomingRow[]>
+  /** The file's bytes (uncompressed), chunk by chunk: CSV input for `ingestCsvBytes`. */
+  bytes: AsyncIterable<Buffer>
 }
 
 const READ_CHUNK = 1 << 20
@@ -53,25 +57,24 @@ async function hasGzipMagic(path: string): Promise<boolean> {
   }
 }
 
-/** Text chunks of the file, with the first one available for sniffing. */
-async function openText(
+/** Byte chunks of the file (uncompressed), with the first one available for sniffing. */
+async function openBytes(
   path: string,
   gzip: boolean,
-): Promise<{ first: string; rest: AsyncIterator<string>; bytesRead: () => number }> {
+): Promise<{ first: Buffer; rest: AsyncIterator<Buffer>; bytesRead: () => number }> {
   const file = createReadStream(path, { highWaterMark: READ_CHUNK })
   const stream: Readable = gzip ? file.pipe(createGunzip({ chunkSize: READ_CHUNK })) : file
   if (gzip) file.on('error', (error) => stream.destroy(error))
-  stream.setEncoding('utf8')
-  const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<string>
+  const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>
   const head = await iterator.next()
   return {
-    first: head.done === true ? '' : head.value,
+    first: head.done === true ? Buffer.alloc(0) : head.value,
     rest: iterator,
     bytesRead: () => file.bytesRead,
   }
 }
 
-async function* chunksOf(first: string, rest: AsyncIterator<string>): AsyncGenerator<string> {
+async function* chunksOf(first: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
   if (first.length > 0) yield first
   for (;;) {
     const next = await rest.next()
@@ -80,9 +83,20 @@ async function* chunksOf(first: string, rest: AsyncIterator<string>): AsyncGener
   }
 }
 
+/** UTF-8 text of byte chunks (a character split between two chunks is joined). */
+async function* decoded(chunks: AsyncIterable<Buffer>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8')
+  for await (const chunk of chunks) {
+    const text = decoder.write(chunk)
+    if (text.length > 0) yield text
+  }
+  const end = decoder.end()
+  if (end.length > 0) yield end
+}
+
 async function* csvRows(
   source: string,
-  chunks: AsyncIterable<string>,
+  chunks: AsyncIterable<Buffer>,
 ): AsyncGenerator<readonly IncomingRow[]> {
   const parser = new CsvRecordParser(source)
   for await (const chunk of chunks) {
@@ -91,7 +105,7 @@ async function* csvRows(
     if (out.length > 0) yield out
   }
   const out: IncomingRow[] = []
-  parser.push('', true, out)
+  parser.push(Buffer.alloc(0), true, out)
   if (out.length > 0) yield out
 }
 
@@ -154,8 +168,10 @@ export async function openRecordFile(path: string): Promise<RecordFile> {
   const { size } = await stat(path)
   const named = formatFromName(path)
   const compressed = named.compressed || (await hasGzipMagic(path))
-  const text = await openText(path, compressed)
-  const firstChar = text.first
+  const opened = await openBytes(path, compressed)
+  // A multi-byte character cut at the end decodes as U+FFFD: only the first character matters.
+  const firstChar = opened.first
+    .toString('utf8', 0, Math.min(opened.first.length, 4096))
     .replace(/^\uFEFF/, '')
     .trimStart()
     .charAt(0)
@@ -170,12 +186,12 @@ export async function openRecordFile(path: string): Promise<RecordFile> {
             : 'csv'
       : named.format
   const source = path
-  const chunks = chunksOf(text.first, text.rest)
+  const chunks = chunksOf(opened.first, opened.rest)
   const rows =
     format === 'csv'
       ? csvRows(source, chunks)
       : format === 'ndjson'
-        ? ndjsonRows(source, chunks)
-        : jsonArrayRows(source, chunks)
-  return { format, compressed, size, bytesRead: text.bytesRead, rows }
+        ? ndjsonRows(source, decoded(chunks))
+        : jsonArrayRows(source, decoded(chunks))
+  return { format, compressed, size, bytesRead: opened.bytesRead, rows, bytes: chunks }
 }

@@ -1,6 +1,11 @@
 /**
- * Accumulates the decision volume roll-ups of one batch in memory (decision_volume_daily and the
- * handle-time sketch buckets), for the rows actually inserted, as sorted column arrays.
+ * Accumulates the decision volume roll-ups of one transaction in memory (decision_volume_daily and
+ * the handle-time sketch buckets), for the rows actually inserted, and hands them out sorted by key.
+ *
+ * A roll-up cell is (UTC day, region, queue, site or '', actor_type, policy, action). The fast
+ * path finds a row's cell straight from the CSV bytes (ASCII there): the seven fields are hashed
+ * where they stand and compared with the cell's key, so a row of a known cell allocates nothing. The memory held is
+ * one entry per cell and per (cell, bucket) touched by the transaction, not per row.
  */
 import { quantileSketchBucket } from '../../stats/sketch/index.js'
 import type {
@@ -14,6 +19,10 @@ export const HANDLE_TIME_SKETCH_ACCURACY = 0.01
 
 /** Separates key parts; NUL never occurs in stored text (ingest rejects it). */
 const SEP = '\0'
+/** Bucket indices stay below this (int4 handle times reach bucket 1,075 at α = 0.01). */
+const BUCKETS_PER_CELL = 4096
+const FNV_OFFSET = 0x811c9dc5
+const FNV_PRIME = 0x01000193
 
 /** The roll-up key of a decision: UTC day, region, queue, site ('' if none), actor_type, policy, action. */
 export function rollupKey(
@@ -28,63 +37,320 @@ export function rollupKey(
   return `${day}${SEP}${region}${SEP}${queue}${SEP}${site ?? ''}${SEP}${actorType}${SEP}${policy}${SEP}${action}`
 }
 
-export class VolumeRollup {
-  private readonly volume = new Map<
-    string,
-    [decisions: number, handleTimeCount: number, handleTimeTotalMs: number]
-  >()
-  private readonly buckets = new Map<string, Map<number, number>>()
+/**
+ * Mixes one key part into the hash: its length and, past four characters, a sample of them (the
+ * day whole). Cheap, and enough to spread cells; equal hashes are compared in full anyway.
+ * `hashBytes` is the same over ASCII bytes.
+ */
+function hashPart(h: number, text: string, s: number, e: number, whole: boolean): number {
+  const n = e - s
+  h = Math.imul(h ^ n, FNV_PRIME)
+  if (whole || n <= 4) {
+    for (let i = s; i < e; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME)
+    return h
+  }
+  h = Math.imul(h ^ text.charCodeAt(s), FNV_PRIME)
+  h = Math.imul(h ^ text.charCodeAt(s + 1), FNV_PRIME)
+  h = Math.imul(h ^ text.charCodeAt(s + (n >> 1)), FNV_PRIME)
+  h = Math.imul(h ^ text.charCodeAt(e - 2), FNV_PRIME)
+  return Math.imul(h ^ text.charCodeAt(e - 1), FNV_PRIME)
+}
 
-  /** `handleTimeMs` is -1 when the decision has none. */
-  add(key: string, handleTimeMs: number): void {
-    let cell = this.volume.get(key)
-    if (cell === undefined) {
-      cell = [0, 0, 0]
-      this.volume.set(key, cell)
-    }
-    cell[0] += 1
-    if (handleTimeMs < 0) return
-    cell[1] += 1
-    cell[2] += handleTimeMs
-    let counts = this.buckets.get(key)
-    if (counts === undefined) {
-      counts = new Map()
-      this.buckets.set(key, counts)
-    }
-    const bucket = quantileSketchBucket(handleTimeMs, HANDLE_TIME_SKETCH_ACCURACY)
-    counts.set(bucket, (counts.get(bucket) ?? 0) + 1)
+function hashBytes(h: number, bytes: Buffer, s: number, e: number, whole: boolean): number {
+  const n = e - s
+  h = Math.imul(h ^ n, FNV_PRIME)
+  if (whole || n <= 4) {
+    for (let i = s; i < e; i++) h = Math.imul(h ^ (bytes[i] as number), FNV_PRIME)
+    return h
+  }
+  h = Math.imul(h ^ (bytes[s] as number), FNV_PRIME)
+  h = Math.imul(h ^ (bytes[s + 1] as number), FNV_PRIME)
+  h = Math.imul(h ^ (bytes[s + (n >> 1)] as number), FNV_PRIME)
+  h = Math.imul(h ^ (bytes[e - 2] as number), FNV_PRIME)
+  return Math.imul(h ^ (bytes[e - 1] as number), FNV_PRIME)
+}
+
+function hashKey(key: string): number {
+  let h = FNV_OFFSET
+  let s = 0
+  for (let part = 0; part < 7; part++) {
+    let e = key.indexOf(SEP, s)
+    if (e < 0) e = key.length
+    h = hashPart(h, key, s, e, part === 0)
+    s = e + 1
+  }
+  return h
+}
+
+/** The roll-up rows of a transaction, split by whether their day may already be stored. */
+export interface RollupWrite {
+  /** Cells of days this ingest has written before: upserted. Sorted by key, all before `fresh`. */
+  touched: RollupRows
+  /** Cells of days new to this ingest: most likely not stored yet (COPY first). Sorted by key. */
+  fresh: RollupRows
+  /** Every day with a cell in this write. */
+  days: string[]
+}
+
+const COPY_SPECIAL = /[\\\t\n\r]/g
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' }
+
+/** Roll-up rows sorted by key (then bucket), as unnest arrays or as COPY text. */
+export class RollupRows {
+  constructor(
+    /** Cell keys (rollupKey), sorted. */
+    private readonly keys: readonly string[],
+    /** Per cell: decisions, handle-time count, handle-time total. */
+    private readonly totals: Float64Array,
+    /** Per bucket row: its cell (index into keys), bucket and count. */
+    private readonly bucketCells: Int32Array,
+    private readonly bucketIndices: Int32Array,
+    private readonly bucketCounts: Float64Array,
+  ) {}
+
+  get volumeCount(): number {
+    return this.keys.length
+  }
+
+  get bucketCount(): number {
+    return this.bucketCells.length
   }
 
   volumeRows(): VolumeRollupRows {
-    const keys = [...this.volume.keys()].sort()
-    const rows: VolumeRollupRows = {
-      keys: emptyKeyColumns(),
-      decisions: [],
-      handleTimeCount: [],
-      handleTimeTotalMs: [],
-    }
-    for (const key of keys) {
-      const cell = this.volume.get(key) as [number, number, number]
-      pushKey(rows.keys, key)
-      rows.decisions.push(cell[0])
-      rows.handleTimeCount.push(cell[1])
-      rows.handleTimeTotalMs.push(cell[2])
-    }
+    const rows = emptyVolumeRows()
+    this.keys.forEach((key, i) => {
+      pushKey(rows.keys, key.split(SEP))
+      rows.decisions.push(this.totals[i * 3] as number)
+      rows.handleTimeCount.push(this.totals[i * 3 + 1] as number)
+      rows.handleTimeTotalMs.push(this.totals[i * 3 + 2] as number)
+    })
     return rows
   }
 
   bucketRows(): BucketRollupRows {
-    const keys = [...this.buckets.keys()].sort()
-    const rows: BucketRollupRows = { keys: emptyKeyColumns(), bucket: [], count: [] }
-    for (const key of keys) {
-      const counts = this.buckets.get(key) as Map<number, number>
-      for (const bucket of [...counts.keys()].sort((a, b) => a - b)) {
-        pushKey(rows.keys, key)
-        rows.bucket.push(bucket)
-        rows.count.push(counts.get(bucket) as number)
-      }
+    const rows = emptyBucketRows()
+    const parts = this.keys.map((key) => key.split(SEP))
+    for (let i = 0; i < this.bucketCells.length; i++) {
+      pushKey(rows.keys, parts[this.bucketCells[i] as number] as string[])
+      rows.bucket.push(this.bucketIndices[i] as number)
+      rows.count.push(this.bucketCounts[i] as number)
     }
     return rows
+  }
+
+  /** decision_volume_daily rows in COPY text (key columns, decisions, handle-time count and total). */
+  volumeCopyText(): string {
+    const lines: string[] = []
+    this.keys.forEach((key, i) => {
+      const t = this.totals
+      lines.push(`${keyCopyText(key)}\t${t[i * 3]}\t${t[i * 3 + 1]}\t${t[i * 3 + 2]}\n`)
+    })
+    return lines.join('')
+  }
+
+  /** decision_handle_time_buckets rows in COPY text (key columns, bucket, count). */
+  bucketCopyText(): string {
+    const prefixes = this.keys.map(keyCopyText)
+    const lines: string[] = []
+    for (let i = 0; i < this.bucketCells.length; i++)
+      lines.push(
+        `${prefixes[this.bucketCells[i] as number]}\t${this.bucketIndices[i]}\t${this.bucketCounts[i]}\n`,
+      )
+    return lines.join('')
+  }
+}
+
+/** The key columns of a cell in COPY text (the day needs no escape; NUL never occurs). */
+function keyCopyText(key: string): string {
+  return key.replace(COPY_SPECIAL, (c) => COPY_ESCAPES[c] as string).replaceAll(SEP, '\t')
+}
+
+export class TransactionRollup {
+  private readonly keys: string[] = []
+  private hashes = new Int32Array(1024)
+  /** Open addressing, linear probing: cell index + 1, 0 when free. */
+  private slots = new Int32Array(2048)
+  /** decisions, handle-time count, handle-time total per cell. */
+  private totals = new Float64Array(3 * 1024)
+  /** Per cell, set by `accepts` when the cell is created: 1 when its codes pass the taxonomy. */
+  private accepted = new Uint8Array(1024)
+  private readonly buckets = new Map<number, number>()
+
+  /** `accepts(policy, action)`: whether a new cell's codes are known to the taxonomy. */
+  constructor(private readonly accepts: (policy: string, action: string) => boolean) {}
+
+  get cellCount(): number {
+    return this.keys.length
+  }
+
+  /** The key of a cell, as `rollupKey` makes it. */
+  keyOf(cell: number): string {
+    return this.keys[cell] as string
+  }
+
+  /** Whether the codes of cell `cell` pass the taxonomy. */
+  isAccepted(cell: number): boolean {
+    return this.accepted[cell] === 1
+  }
+
+  /**
+   * The cell of a row whose seven key fields are the ASCII bytes from ranges[2i] to
+   * ranges[2i + 1], created when new. Fields must hold no NUL (the separator).
+   */
+  cellOfRanges(bytes: Buffer, ranges: Int32Array): number {
+    let h = FNV_OFFSET
+    for (let f = 0; f < 14; f += 2)
+      h = hashBytes(h, bytes, ranges[f] as number, ranges[f + 1] as number, f === 0)
+    const mask = this.slots.length - 1
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot] as number
+      if (entry === 0) {
+        const parts: string[] = []
+        for (let f = 0; f < 14; f += 2)
+          parts.push(bytes.toString('latin1', ranges[f] as number, ranges[f + 1] as number))
+        return this.create(parts.join(SEP), h, slot)
+      }
+      const cell = entry - 1
+      if (this.hashes[cell] === h && this.sameKey(cell, bytes, ranges)) return cell
+    }
+  }
+
+  /** The cell of a key made by `rollupKey`, created when new. */
+  cellOfKey(key: string): number {
+    const h = hashKey(key)
+    const mask = this.slots.length - 1
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot] as number
+      if (entry === 0) return this.create(key, h, slot)
+      const cell = entry - 1
+      if (this.hashes[cell] === h && this.keys[cell] === key) return cell
+    }
+  }
+
+  /** Counts one inserted decision of `cell`; `handleTimeMs` is -1 when it has none. */
+  add(cell: number, handleTimeMs: number): void {
+    const t = cell * 3
+    this.totals[t] = (this.totals[t] as number) + 1
+    if (handleTimeMs < 0) return
+    this.totals[t + 1] = (this.totals[t + 1] as number) + 1
+    this.totals[t + 2] = (this.totals[t + 2] as number) + handleTimeMs
+    const bucket =
+      cell * BUCKETS_PER_CELL + quantileSketchBucket(handleTimeMs, HANDLE_TIME_SKETCH_ACCURACY)
+    this.buckets.set(bucket, (this.buckets.get(bucket) ?? 0) + 1)
+  }
+
+  /**
+   * The rows to write, sorted by key (then bucket). Cells of a day in `touchedDays` go to
+   * `touched`, the others to `fresh`, but only when every touched cell sorts before every fresh
+   * one; otherwise all go to `touched`, so that the rows are written in one key order and
+   * concurrent ingests lock them in the same order (no deadlock).
+   */
+  rows(touchedDays: ReadonlySet<string>): RollupWrite {
+    const cells: number[] = []
+    for (let cell = 0; cell < this.keys.length; cell++)
+      if ((this.totals[cell * 3] as number) > 0) cells.push(cell)
+    const keys = this.keys
+    cells.sort((a, b) => {
+      const x = keys[a] as string
+      const y = keys[b] as string
+      return x < y ? -1 : x > y ? 1 : 0
+    })
+    const dayOf = (cell: number) =>
+      (keys[cell] as string).slice(0, (keys[cell] as string).indexOf(SEP))
+    const days = [...new Set(cells.map(dayOf))]
+    let split = cells.findIndex((cell) => !touchedDays.has(dayOf(cell)))
+    if (split < 0) split = cells.length
+    for (let i = split; i < cells.length; i++)
+      if (touchedDays.has(dayOf(cells[i] as number))) split = cells.length
+    const rank = new Int32Array(this.keys.length)
+    for (let i = 0; i < cells.length; i++) rank[cells[i] as number] = i
+    // (rank, bucket) as one number, so that a numeric sort orders the bucket rows.
+    const ordered = new Float64Array(this.buckets.size)
+    let n = 0
+    for (const key of this.buckets.keys()) {
+      const cell = Math.floor(key / BUCKETS_PER_CELL)
+      ordered[n++] = (rank[cell] as number) * BUCKETS_PER_CELL + (key - cell * BUCKETS_PER_CELL)
+    }
+    ordered.sort()
+    const bucketSplit = ordered.findIndex((value) => value >= split * BUCKETS_PER_CELL)
+    const part = (from: number, to: number, bucketFrom: number, bucketTo: number) => {
+      const totals = new Float64Array((to - from) * 3)
+      for (let i = from; i < to; i++) {
+        const cell = cells[i] as number
+        totals.set(this.totals.subarray(cell * 3, cell * 3 + 3), (i - from) * 3)
+      }
+      const count = bucketTo - bucketFrom
+      const bucketCells = new Int32Array(count)
+      const bucketIndices = new Int32Array(count)
+      const bucketCounts = new Float64Array(count)
+      for (let i = 0; i < count; i++) {
+        const value = ordered[bucketFrom + i] as number
+        const position = Math.floor(value / BUCKETS_PER_CELL)
+        const bucket = value - position * BUCKETS_PER_CELL
+        bucketCells[i] = position - from
+        bucketIndices[i] = bucket
+        bucketCounts[i] = this.buckets.get(
+          (cells[position] as number) * BUCKETS_PER_CELL + bucket,
+        ) as number
+      }
+      const partKeys = cells.slice(from, to).map((cell) => keys[cell] as string)
+      return new RollupRows(partKeys, totals, bucketCells, bucketIndices, bucketCounts)
+    }
+    const splitAt = bucketSplit < 0 ? ordered.length : bucketSplit
+    return {
+      touched: part(0, split, 0, splitAt),
+      fresh: part(split, cells.length, splitAt, ordered.length),
+      days,
+    }
+  }
+
+  /** Whether cell `cell`'s key (parts joined by SEP) equals the seven byte ranges. */
+  private sameKey(cell: number, bytes: Buffer, ranges: Int32Array): boolean {
+    const key = this.keys[cell] as string
+    let k = 0
+    for (let f = 0; f < 14; f += 2) {
+      if (f > 0 && key.charCodeAt(k++) !== 0) return false
+      const end = ranges[f + 1] as number
+      for (let i = ranges[f] as number; i < end; i++, k++)
+        if (key.charCodeAt(k) !== bytes[i]) return false
+    }
+    return k === key.length
+  }
+
+  private create(key: string, hash: number, slot: number): number {
+    const cell = this.keys.length
+    this.keys.push(key)
+    if (cell >= this.hashes.length) this.growCells()
+    this.hashes[cell] = hash
+    const parts = key.split(SEP)
+    this.accepted[cell] = this.accepts(parts[5] as string, parts[6] as string) ? 1 : 0
+    this.slots[slot] = cell + 1
+    if (this.keys.length * 2 > this.slots.length) this.rehash()
+    return cell
+  }
+
+  private growCells(): void {
+    const size = this.hashes.length * 2
+    const hashes = new Int32Array(size)
+    hashes.set(this.hashes)
+    this.hashes = hashes
+    const totals = new Float64Array(size * 3)
+    totals.set(this.totals)
+    this.totals = totals
+    const accepted = new Uint8Array(size)
+    accepted.set(this.accepted)
+    this.accepted = accepted
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2)
+    const mask = slots.length - 1
+    for (let cell = 0; cell < this.keys.length; cell++) {
+      let slot = (this.hashes[cell] as number) & mask
+      while (slots[slot] !== 0) slot = (slot + 1) & mask
+      slots[slot] = cell + 1
+    }
+    this.slots = slots
   }
 }
 
@@ -92,7 +358,14 @@ function emptyKeyColumns(): RollupKeyColumns {
   return [[], [], [], [], [], [], []]
 }
 
-function pushKey(columns: RollupKeyColumns, key: string): void {
-  const parts = key.split(SEP)
+function emptyVolumeRows(): VolumeRollupRows {
+  return { keys: emptyKeyColumns(), decisions: [], handleTimeCount: [], handleTimeTotalMs: [] }
+}
+
+function emptyBucketRows(): BucketRollupRows {
+  return { keys: emptyKeyColumns(), bucket: [], count: [] }
+}
+
+function pushKey(columns: RollupKeyColumns, parts: readonly string[]): void {
   for (let i = 0; i < 7; i++) columns[i]?.push(parts[i] as string)
 }
