@@ -171,7 +171,8 @@ export function scopeSql(scope: MetricScope, region: string, site: string): Sql[
 
 const utc = (day: string) => new Date(`${day}T00:00:00Z`)
 
-function measureKey(m: MeasureSpec): string {
+/** Identity of a measure: equal keys aggregate the same rows the same way. */
+export function measureKey(m: MeasureSpec): string {
   return JSON.stringify([m.over, m.denominator, m.numerator ?? null, m.penalty ?? null])
 }
 

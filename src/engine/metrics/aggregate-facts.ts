@@ -24,7 +24,14 @@ import type {
   MeasureSums,
   VerdictAggregateQuery,
 } from '../../store/metrics-store.js'
-import { FLAG_VALUES, type FactTable, type FlagColumn, type TextColumn } from './fact-table.js'
+import { measureKey } from '../../store/metrics-store.js'
+import {
+  FLAG_VALUES,
+  grow,
+  type FactTable,
+  type FlagColumn,
+  type TextColumn,
+} from './fact-table.js'
 
 /** A per-row code and what each code means. */
 interface CodedField {
@@ -255,10 +262,6 @@ interface CompiledMeasure {
   penalty: Float64Array | null
 }
 
-function measureKey(m: MeasureSpec): string {
-  return JSON.stringify([m.over, m.denominator, m.numerator ?? null, m.penalty ?? null])
-}
-
 interface CompiledGrouping {
   dimensions: CodedField[]
   /** Multipliers of the mixed-radix slot number (one slot per combination of codes). */
@@ -364,8 +367,8 @@ export function aggregateFacts(facts: FactTable, query: VerdictAggregateQuery): 
       const c = classOfRow[i] as number
       if (c < 0) continue
       if (count === selected.length) {
-        selected = grow(selected)
-        classOf = grow(classOf)
+        selected = grow(selected, count + 1)
+        classOf = grow(classOf, count + 1)
       }
       selected[count] = i
       classOf[count] = c
@@ -419,12 +422,6 @@ function classifyAll(
   const classOfRow = new Int32Array(facts.length)
   for (let i = 0; i < facts.length; i++) classOfRow[i] = facts.present[i] === 1 ? classify(i) : -1
   return { classes, classOfRow }
-}
-
-function grow(array: Int32Array): Int32Array {
-  const next = new Int32Array(array.length * 2)
-  next.set(array)
-  return next
 }
 
 /**

@@ -81,7 +81,8 @@ const [ID_AT, APPEAL_AT, PRESENT_AT, DAY_AT, WEIGHT_AT, ATTRIBUTES_AT] = (
   ['decisionId', 'isAppeal', 'present', 'day', 'weight', 'attributes'] as const
 ).map(at) as [number, number, number, number, number, number]
 
-function grow<T extends Int32Array | Uint8Array | Float64Array>(array: T, size: number): T {
+/** The array itself when it holds `size` elements, else a copy at least twice as long. */
+export function grow<T extends Int32Array | Uint8Array | Float64Array>(array: T, size: number): T {
   if (size <= array.length) return array
   const next = new (array.constructor as new (n: number) => T)(Math.max(size, array.length * 2))
   next.set(array)
