@@ -136,21 +136,39 @@ async function generate(
         decisions = decision_volume_daily.decisions + excluded.decisions,
         handle_time_count = decision_volume_daily.handle_time_count + excluded.handle_time_count,
         handle_time_total_ms = decision_volume_daily.handle_time_total_ms + excluded.handle_time_total_ms`)
+    // Each new cell's handle-time sketch (merged into a stored one), and the narrow sketches.
+    const buckets = `case when handle_time_ms < 1 then 0 else floor(ln(handle_time_ms) / ln(${GAMMA}))::int + 1 end`
     await c.query(`
-      insert into decision_handle_time_buckets
-      select (decided_at at time zone 'UTC')::date, region, queue, coalesce(site, ''), actor_type, policy, action,
-             case when handle_time_ms < 1 then 0 else floor(ln(handle_time_ms) / ln(${GAMMA}))::int + 1 end, count(*)
+      with counted as (
+        select (decided_at at time zone 'UTC')::date as day, region, queue, coalesce(site, '') as site, actor_type,
+               policy, action, ${buckets} as bucket, count(*) as n
+        from decisions where ${range} and handle_time_ms is not null
+        group by 1, 2, 3, 4, 5, 6, 7, 8
+      ), sketches as (
+        select day, region, queue, site, actor_type, policy, action,
+               array_agg(bucket order by bucket) as b, array_agg(n order by bucket) as n
+        from counted group by 1, 2, 3, 4, 5, 6, 7
+      )
+      update decision_volume_daily v
+      set (handle_time_buckets, handle_time_bucket_counts) =
+            (select m.buckets, m.counts from assay_merge_sketch(v.handle_time_buckets, v.handle_time_bucket_counts, s.b, s.n) m)
+      from sketches s
+      where (v.day, v.region, v.queue, v.site, v.actor_type, v.policy, v.action)
+          = (s.day, s.region, s.queue, s.site, s.actor_type, s.policy, s.action)`)
+    await c.query(`
+      insert into decision_handle_time_scope
+      select (decided_at at time zone 'UTC')::date, region, coalesce(site, ''), ${buckets}, count(*)
       from decisions where ${range} and handle_time_ms is not null
-      group by 1, 2, 3, 4, 5, 6, 7, 8
-      on conflict (day, region, queue, site, actor_type, policy, action, bucket) do update set
-        count = decision_handle_time_buckets.count + excluded.count`)
+      group by 1, 2, 3, 4
+      on conflict (day, region, site, bucket) do update set
+        count = decision_handle_time_scope.count + excluded.count`)
     for (const table of [
       'decisions',
       'audits',
       'audited_decisions',
       'disputes',
       'decision_volume_daily',
-      'decision_handle_time_buckets',
+      'decision_handle_time_scope',
     ]) {
       await c.query(`vacuum analyze ${table}`)
     }

@@ -210,10 +210,16 @@ export interface VolumeRollupRows {
   decisions: number[]
   handleTimeCount: number[]
   handleTimeTotalMs: number[]
+  /** Per cell, its handle-time sketch as array literals: bucket indices (sorted) and counts. */
+  buckets: string[]
+  bucketCounts: string[]
 }
 
-export interface BucketRollupRows {
-  keys: RollupKeyColumns
+/** Rows of `decision_handle_time_scope`: (day, region, site, bucket) → count. */
+export interface ScopeSketchRows {
+  day: string[]
+  region: string[]
+  site: string[]
   bucket: number[]
   count: number[]
 }
@@ -222,34 +228,52 @@ const KEY_COLUMNS = 'day, region, queue, site, actor_type, policy, action'
 const KEY_ARRAYS =
   '$1::date[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]'
 
-/** Adds to `decision_volume_daily`; rows must be sorted by key (deadlock avoidance). */
+/**
+ * Adds to `decision_volume_daily`, merging handle-time sketches (`assay_merge_sketch`); rows must
+ * be sorted by key (deadlock avoidance).
+ */
 export async function addVolumeRollups(
   connection: RawConnection,
   rows: VolumeRollupRows,
 ): Promise<void> {
   if (rows.decisions.length === 0) return
   await connection.query(
-    `insert into decision_volume_daily (${KEY_COLUMNS}, decisions, handle_time_count, handle_time_total_ms)
-     select * from unnest(${KEY_ARRAYS}, $8::bigint[], $9::bigint[], $10::bigint[])
+    `insert into decision_volume_daily (${KEY_COLUMNS}, decisions, handle_time_count, handle_time_total_ms,
+                                        handle_time_buckets, handle_time_bucket_counts)
+     select k1, k2, k3, k4, k5, k6, k7, n, htc, htt, b::integer[], c::bigint[]
+     from unnest(${KEY_ARRAYS}, $8::bigint[], $9::bigint[], $10::bigint[], $11::text[], $12::text[])
+       as r(k1, k2, k3, k4, k5, k6, k7, n, htc, htt, b, c)
      on conflict (${KEY_COLUMNS}) do update set
        decisions = decision_volume_daily.decisions + excluded.decisions,
        handle_time_count = decision_volume_daily.handle_time_count + excluded.handle_time_count,
-       handle_time_total_ms = decision_volume_daily.handle_time_total_ms + excluded.handle_time_total_ms`,
-    [...rows.keys, rows.decisions, rows.handleTimeCount, rows.handleTimeTotalMs],
+       handle_time_total_ms = decision_volume_daily.handle_time_total_ms + excluded.handle_time_total_ms,
+       (handle_time_buckets, handle_time_bucket_counts) = (
+         select m.buckets, m.counts from assay_merge_sketch(
+           decision_volume_daily.handle_time_buckets, decision_volume_daily.handle_time_bucket_counts,
+           excluded.handle_time_buckets, excluded.handle_time_bucket_counts) m)`,
+    [
+      ...rows.keys,
+      rows.decisions,
+      rows.handleTimeCount,
+      rows.handleTimeTotalMs,
+      rows.buckets,
+      rows.bucketCounts,
+    ],
   )
 }
 
-/** Adds to `decision_handle_time_buckets`; rows must be sorted by key then bucket. */
-export async function addHandleTimeBuckets(
+/** Adds to `decision_handle_time_scope`; rows must be sorted by key then bucket. */
+export async function addScopeSketches(
   connection: RawConnection,
-  rows: BucketRollupRows,
+  rows: ScopeSketchRows,
 ): Promise<void> {
   if (rows.count.length === 0) return
   await connection.query(
-    `insert into decision_handle_time_buckets (${KEY_COLUMNS}, bucket, count)
-     select * from unnest(${KEY_ARRAYS}, $8::integer[], $9::bigint[])
-     on conflict (${KEY_COLUMNS}, bucket) do update set count = decision_handle_time_buckets.count + excluded.count`,
-    [...rows.keys, rows.bucket, rows.count],
+    `insert into decision_handle_time_scope (day, region, site, bucket, count)
+     select * from unnest($1::date[], $2::text[], $3::text[], $4::integer[], $5::bigint[])
+     on conflict (day, region, site, bucket) do update
+       set count = decision_handle_time_scope.count + excluded.count`,
+    [rows.day, rows.region, rows.site, rows.bucket, rows.count],
   )
 }
 
@@ -258,13 +282,15 @@ const VOLUME_COLUMNS = [
   'decisions',
   'handle_time_count',
   'handle_time_total_ms',
+  'handle_time_buckets',
+  'handle_time_bucket_counts',
 ]
-const BUCKET_COLUMNS = [...KEY_COLUMNS.split(', '), 'bucket', 'count']
 
 /**
  * Inserts `decision_volume_daily` rows for cells that should not be stored yet, with one COPY of
- * `copyText` (key columns, decisions, handle_time_count, handle_time_total_ms; sorted by key).
- * Returns false, with the table unchanged, when some cell exists (then `addVolumeRollups`).
+ * `copyText` (key columns, decisions, handle_time_count, handle_time_total_ms, and the sketch's
+ * two arrays; sorted by key). Returns false, with the table unchanged, when some cell exists
+ * (then `addVolumeRollups`).
  */
 export async function copyNewVolumeRollups(
   connection: RawConnection,
@@ -272,15 +298,6 @@ export async function copyNewVolumeRollups(
 ): Promise<boolean> {
   if (copyText.length === 0) return true
   return copyIfAllNew(connection, 'decision_volume_daily', VOLUME_COLUMNS, copyText)
-}
-
-/** Like copyNewVolumeRollups, for `decision_handle_time_buckets` (key columns, bucket, count). */
-export async function copyNewHandleTimeBuckets(
-  connection: RawConnection,
-  copyText: string,
-): Promise<boolean> {
-  if (copyText.length === 0) return true
-  return copyIfAllNew(connection, 'decision_handle_time_buckets', BUCKET_COLUMNS, copyText)
 }
 
 /**

@@ -370,6 +370,10 @@ interface RollupGrouping {
   restrict?: Readonly<Record<string, string>>
 }
 
+/** Every roll-up cell's sketch as rows (cell key columns, bucket, count). */
+const CELL_SKETCH_BUCKETS =
+  'decision_volume_daily cross join lateral unnest(handle_time_buckets, handle_time_bucket_counts) as sketch(bucket, count)'
+
 /**
  * One scan of a roll-up table with GROUPING SETS on the stored columns every grouping needs (its
  * dimensions and restrictions), then in JS: each grouping's rows picked by the grouping bitmask,
@@ -377,7 +381,7 @@ interface RollupGrouping {
  */
 async function groupRollup(
   db: Kysely<Schema>,
-  table: 'decision_volume_daily' | 'decision_handle_time_buckets' | 'decision_handle_time_scope',
+  table: 'decision_volume_daily' | typeof CELL_SKETCH_BUCKETS | 'decision_handle_time_scope',
   measure: 'decisions' | 'count',
   range: DayRange,
   scope: MetricScope,
@@ -485,7 +489,7 @@ export async function aggregateHandleTimeBuckets(
   )
   const grouped = await groupRollup(
     db,
-    narrow ? 'decision_handle_time_scope' : 'decision_handle_time_buckets',
+    narrow ? 'decision_handle_time_scope' : CELL_SKETCH_BUCKETS,
     'count',
     query.range,
     query.scope,

@@ -163,7 +163,10 @@ describe('transaction boundaries', () => {
       if (entry === 'begin') transactions.push({ decisions: [], rollups: [] })
       const current = transactions.at(-1)
       if (entry.startsWith('copy decisions ')) current?.decisions.push(Number(entry.split(' ')[2]))
-      else if (/decision_(volume|handle)/.test(entry)) current?.rollups.push(entry.split(' ')[1]!)
+      else if (/decision_(volume|handle)/.test(entry))
+        current?.rollups.push(
+          entry.startsWith('copy ') ? entry.split(' ')[1]! : `upsert ${entry.split(' ')[2]}`,
+        )
     }
     return transactions
   }
@@ -183,10 +186,11 @@ describe('transaction boundaries', () => {
     ])
   })
 
-  it('writes roll-ups once per transaction, new days by COPY', async () => {
+  it('writes roll-ups once per transaction, new days by COPY, the narrow sketches by upsert', async () => {
     const rows = [...generateDecisions(3000, { days: 3, seed: 7 })]
     const transactions = await transactionsOf(rows, { batchSize: 1500, chunkRows: 400 })
+    expect(transactions).toHaveLength(3)
     for (const t of transactions)
-      expect(t.rollups).toEqual(['decision_volume_daily', 'decision_handle_time_buckets'])
+      expect(t.rollups).toEqual(['decision_volume_daily', 'upsert decision_handle_time_scope'])
   })
 })

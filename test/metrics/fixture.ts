@@ -130,19 +130,32 @@ export async function seedMetricsFixture(
   await database.db
     .insertInto('decisionVolumeDaily')
     .values(
-      volumeRows.map(({ cell, ...k }) => ({
-        ...k,
-        decisions: cell.decisions,
-        handleTimeCount: cell.count,
-        handleTimeTotalMs: cell.total,
-      })),
+      volumeRows.map(({ cell, ...k }) => {
+        const buckets = [...cell.buckets.keys()].sort((a, b) => a - b)
+        return {
+          ...k,
+          decisions: cell.decisions,
+          handleTimeCount: cell.count,
+          handleTimeTotalMs: cell.total,
+          handleTimeBuckets: buckets,
+          handleTimeBucketCounts: buckets.map((b) => cell.buckets.get(b) as number),
+        }
+      }),
     )
     .execute()
-  const bucketRows = volumeRows.flatMap(({ cell, ...k }) =>
-    [...cell.buckets].map(([bucket, count]) => ({ ...k, bucket, count })),
-  )
-  if (bucketRows.length > 0)
-    await database.db.insertInto('decisionHandleTimeBuckets').values(bucketRows).execute()
+  // The narrow (day, region, site) sketches, as ingest writes them beside the cells.
+  const scope = new Map<string, number>()
+  for (const { cell, day, region, site } of volumeRows)
+    for (const [bucket, count] of cell.buckets) {
+      const key = JSON.stringify([day, region, site, bucket])
+      scope.set(key, (scope.get(key) ?? 0) + count)
+    }
+  const scopeRows = [...scope].map(([key, count]) => {
+    const [day, region, site, bucket] = JSON.parse(key) as [string, string, string, number]
+    return { day, region, site, bucket, count }
+  })
+  if (scopeRows.length > 0)
+    await database.db.insertInto('decisionHandleTimeScope').values(scopeRows).execute()
 
   type AuditRow = {
     auditId: string

@@ -320,36 +320,24 @@ describeEachBackend('verdict facts', (get) => {
     expectSameSums(actual, await aggregateVerdicts(database.db, q))
   })
 
-  it('keeps the narrow handle-time roll-up equal to the full one, through upserts and deletes', async () => {
+  it('merges handle-time sketches bucket by bucket (assay_merge_sketch)', async () => {
     const { database } = get()
-    const compare = async () => {
-      const result = await sql<{ differences: number; cells: number }>`
-        with full_sums as (
-          select day, region, site, bucket, sum(count)::bigint as count from decision_handle_time_buckets
-          group by day, region, site, bucket having sum(count) <> 0
-        ), narrow as (
-          select day, region, site, bucket, count from decision_handle_time_scope where count <> 0
+    const merge = async (a: string, ac: string, b: string, bc: string) =>
+      (
+        await sql<{ buckets: number[]; counts: string[] }>`
+          select buckets, counts from assay_merge_sketch(${a}::int[], ${ac}::bigint[], ${b}::int[], ${bc}::bigint[])`.execute(
+          database.db,
         )
-        select (select count(*) from (select * from full_sums except select * from narrow) a)::int
-             + (select count(*) from (select * from narrow except select * from full_sums) b)::int as differences,
-               (select count(*) from narrow)::int as cells`.execute(database.db)
-      expect(result.rows[0]?.cells).toBeGreaterThan(0)
-      expect(result.rows[0]?.differences).toBe(0)
-    }
-    await compare()
-    // The ingest path's upsert: existing cells grow, new cells appear.
-    await sql`
-      insert into decision_handle_time_buckets (day, region, queue, site, actor_type, policy, action, bucket, count)
-      select day, region, queue, site, actor_type, policy, action, bucket, 3 from decision_handle_time_buckets
-      where bucket % 3 = 0
-      union all
-      select date '2026-11-20', 'emea', 'video', 'new-site', 'human', 'spam', 'remove', 400, 7
-      on conflict (day, region, queue, site, actor_type, policy, action, bucket)
-      do update set count = decision_handle_time_buckets.count + excluded.count`.execute(
-      database.db,
-    )
-    await compare()
-    await sql`delete from decision_handle_time_buckets where bucket % 5 = 0`.execute(database.db)
-    await compare()
+      ).rows[0]
+    // {1:1, 3:1, 5:1} + {3:2, 4:7} = {1:1, 3:3, 4:7, 5:1}
+    const sum = await merge('{1,3,5}', '{1,1,1}', '{3,4}', '{2,7}')
+    expect(sum?.buckets).toEqual([1, 3, 4, 5])
+    expect(sum?.counts.map(Number)).toEqual([1, 3, 7, 1])
+    const empty = await merge('{}', '{}', '{}', '{}')
+    expect(empty?.buckets).toEqual([])
+    expect(empty?.counts).toEqual([])
+    const one = await merge('{}', '{}', '{1075}', '{9000000000}')
+    expect(one?.buckets).toEqual([1075])
+    expect(one?.counts.map(String)).toEqual(['9000000000'])
   })
 })

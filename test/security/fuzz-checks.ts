@@ -174,7 +174,6 @@ export async function rowsOf(
 export const VALUES_MAY_CHANGE = new Set([
   'audit_tasks',
   'decision_volume_daily',
-  'decision_handle_time_buckets',
   'decision_handle_time_scope',
   'verdict_facts',
   'corrective_actions',

@@ -17,10 +17,9 @@ import type { FieldIssue } from '../../domain/errors.js'
 import { fastValidateDecision } from '../../domain/fast-validate-decision.js'
 import type { RawConnection } from '../../store/db.js'
 import {
-  addHandleTimeBuckets,
+  addScopeSketches,
   addVolumeRollups,
   copyNewDecisions,
-  copyNewHandleTimeBuckets,
   copyNewVolumeRollups,
   findStoredDecisionIds,
   insertDecisionsIgnoringDuplicates,
@@ -317,15 +316,16 @@ async function insertChunk(
   return new Set(await insertDecisionsIgnoringDuplicates(connection, fresh.view()))
 }
 
-/** Touched cells are upserted; fresh ones copied, or upserted when some turns out to exist. */
+/**
+ * Touched cells are upserted; fresh ones copied, or upserted when some turns out to exist. The
+ * narrow sketches are few (per day, region and site): always upserted.
+ */
 async function writeRollups(connection: RawConnection, write: RollupWrite): Promise<void> {
   const { touched, fresh } = write
   if (touched.volumeCount > 0) await addVolumeRollups(connection, touched.volumeRows())
   if (!(await copyNewVolumeRollups(connection, fresh.volumeCopyText())))
     await addVolumeRollups(connection, fresh.volumeRows())
-  if (touched.bucketCount > 0) await addHandleTimeBuckets(connection, touched.bucketRows())
-  if (!(await copyNewHandleTimeBuckets(connection, fresh.bucketCopyText())))
-    await addHandleTimeBuckets(connection, fresh.bucketRows())
+  await addScopeSketches(connection, write.scope)
 }
 
 /** Whether the bytes at `at` are the ASCII characters of `text`. */

@@ -1,6 +1,7 @@
 /**
- * Accumulates the decision volume roll-ups of one transaction in memory (decision_volume_daily and
- * the handle-time sketch buckets), for the rows actually inserted, and hands them out sorted by key.
+ * Accumulates the decision volume roll-ups of one transaction in memory (decision_volume_daily with
+ * each cell's handle-time sketch, and the narrow (day, region, site) sketches of
+ * decision_handle_time_scope), for the rows actually inserted, and hands them out sorted by key.
  *
  * A roll-up cell is (UTC day, region, queue, site or '', actor_type, policy, action). The fast
  * path finds a row's cell straight from the CSV bytes (ASCII there): the seven fields are hashed
@@ -9,8 +10,8 @@
  */
 import { quantileSketchBucket } from '../../stats/sketch/index.js'
 import type {
-  BucketRollupRows,
   RollupKeyColumns,
+  ScopeSketchRows,
   VolumeRollupRows,
 } from '../../store/ingest-store.js'
 
@@ -90,30 +91,29 @@ export interface RollupWrite {
   fresh: RollupRows
   /** Every day with a cell in this write. */
   days: string[]
+  /** The narrow (day, region, site) sketches of every cell, summed; sorted by key then bucket. */
+  scope: ScopeSketchRows
 }
 
 const COPY_SPECIAL = /[\\\t\n\r]/g
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' }
 
-/** Roll-up rows sorted by key (then bucket), as unnest arrays or as COPY text. */
+/** Roll-up cells sorted by key, each with its sketch, as unnest arrays or as COPY text. */
 export class RollupRows {
   constructor(
     /** Cell keys (rollupKey), sorted. */
     private readonly keys: readonly string[],
     /** Per cell: decisions, handle-time count, handle-time total. */
     private readonly totals: Float64Array,
-    /** Per bucket row: its cell (index into keys), bucket and count. */
-    private readonly bucketCells: Int32Array,
+    /** Cell i's sketch is buckets bucketStart[i] to bucketStart[i + 1] (exclusive) below. */
+    private readonly bucketStart: Int32Array,
+    /** Bucket indices, ascending within a cell, and their counts. */
     private readonly bucketIndices: Int32Array,
     private readonly bucketCounts: Float64Array,
   ) {}
 
   get volumeCount(): number {
     return this.keys.length
-  }
-
-  get bucketCount(): number {
-    return this.bucketCells.length
   }
 
   volumeRows(): VolumeRollupRows {
@@ -123,40 +123,36 @@ export class RollupRows {
       rows.decisions.push(this.totals[i * 3] as number)
       rows.handleTimeCount.push(this.totals[i * 3 + 1] as number)
       rows.handleTimeTotalMs.push(this.totals[i * 3 + 2] as number)
+      const [buckets, counts] = this.sketchLiterals(i)
+      rows.buckets.push(buckets)
+      rows.bucketCounts.push(counts)
     })
     return rows
   }
 
-  bucketRows(): BucketRollupRows {
-    const rows = emptyBucketRows()
-    const parts = this.keys.map((key) => key.split(SEP))
-    for (let i = 0; i < this.bucketCells.length; i++) {
-      pushKey(rows.keys, parts[this.bucketCells[i] as number] as string[])
-      rows.bucket.push(this.bucketIndices[i] as number)
-      rows.count.push(this.bucketCounts[i] as number)
-    }
-    return rows
-  }
-
-  /** decision_volume_daily rows in COPY text (key columns, decisions, handle-time count and total). */
+  /**
+   * decision_volume_daily rows in COPY text (key columns, decisions, handle-time count and total,
+   * sketch buckets and counts as array literals).
+   */
   volumeCopyText(): string {
     const lines: string[] = []
     this.keys.forEach((key, i) => {
       const t = this.totals
-      lines.push(`${keyCopyText(key)}\t${t[i * 3]}\t${t[i * 3 + 1]}\t${t[i * 3 + 2]}\n`)
+      const [buckets, counts] = this.sketchLiterals(i)
+      lines.push(
+        `${keyCopyText(key)}\t${t[i * 3]}\t${t[i * 3 + 1]}\t${t[i * 3 + 2]}\t${buckets}\t${counts}\n`,
+      )
     })
     return lines.join('')
   }
 
-  /** decision_handle_time_buckets rows in COPY text (key columns, bucket, count). */
-  bucketCopyText(): string {
-    const prefixes = this.keys.map(keyCopyText)
-    const lines: string[] = []
-    for (let i = 0; i < this.bucketCells.length; i++)
-      lines.push(
-        `${prefixes[this.bucketCells[i] as number]}\t${this.bucketIndices[i]}\t${this.bucketCounts[i]}\n`,
-      )
-    return lines.join('')
+  /** Cell i's sketch as two PostgreSQL array literals: `{b1,b2,…}` and `{c1,c2,…}`. */
+  private sketchLiterals(i: number): [string, string] {
+    const from = this.bucketStart[i] as number
+    const to = this.bucketStart[i + 1] as number
+    const buckets = Array.from(this.bucketIndices.subarray(from, to)).join(',')
+    const counts = Array.from(this.bucketCounts.subarray(from, to)).join(',')
+    return [`{${buckets}}`, `{${counts}}`]
   }
 }
 
@@ -264,7 +260,7 @@ export class TransactionRollup {
       if (touchedDays.has(dayOf(cells[i] as number))) split = cells.length
     const rank = new Int32Array(this.keys.length)
     for (let i = 0; i < cells.length; i++) rank[cells[i] as number] = i
-    // (rank, bucket) as one number, so that a numeric sort orders the bucket rows.
+    // (rank, bucket) as one number, so that a numeric sort orders the buckets by cell, then bucket.
     const ordered = new Float64Array(this.buckets.size)
     let n = 0
     for (const key of this.buckets.keys()) {
@@ -272,36 +268,79 @@ export class TransactionRollup {
       ordered[n++] = (rank[cell] as number) * BUCKETS_PER_CELL + (key - cell * BUCKETS_PER_CELL)
     }
     ordered.sort()
-    const bucketSplit = ordered.findIndex((value) => value >= split * BUCKETS_PER_CELL)
-    const part = (from: number, to: number, bucketFrom: number, bucketTo: number) => {
+    const bucketIndices = new Int32Array(ordered.length)
+    const bucketCounts = new Float64Array(ordered.length)
+    /** Per position in `cells`: where its buckets start in the arrays above (and one past the end). */
+    const bucketStart = new Int32Array(cells.length + 1)
+    let position = 0
+    for (let i = 0; i < ordered.length; i++) {
+      const value = ordered[i] as number
+      const at = Math.floor(value / BUCKETS_PER_CELL)
+      while (position < at) bucketStart[++position] = i
+      const bucket = value - at * BUCKETS_PER_CELL
+      bucketIndices[i] = bucket
+      bucketCounts[i] = this.buckets.get(
+        (cells[at] as number) * BUCKETS_PER_CELL + bucket,
+      ) as number
+    }
+    while (position < cells.length) bucketStart[++position] = ordered.length
+    const part = (from: number, to: number) => {
       const totals = new Float64Array((to - from) * 3)
       for (let i = from; i < to; i++) {
         const cell = cells[i] as number
         totals.set(this.totals.subarray(cell * 3, cell * 3 + 3), (i - from) * 3)
       }
-      const count = bucketTo - bucketFrom
-      const bucketCells = new Int32Array(count)
-      const bucketIndices = new Int32Array(count)
-      const bucketCounts = new Float64Array(count)
-      for (let i = 0; i < count; i++) {
-        const value = ordered[bucketFrom + i] as number
-        const position = Math.floor(value / BUCKETS_PER_CELL)
-        const bucket = value - position * BUCKETS_PER_CELL
-        bucketCells[i] = position - from
-        bucketIndices[i] = bucket
-        bucketCounts[i] = this.buckets.get(
-          (cells[position] as number) * BUCKETS_PER_CELL + bucket,
-        ) as number
-      }
+      const first = bucketStart[from] as number
+      const last = bucketStart[to] as number
+      const starts = bucketStart.slice(from, to + 1).map((start) => start - first)
       const partKeys = cells.slice(from, to).map((cell) => keys[cell] as string)
-      return new RollupRows(partKeys, totals, bucketCells, bucketIndices, bucketCounts)
+      return new RollupRows(
+        partKeys,
+        totals,
+        starts,
+        bucketIndices.subarray(first, last),
+        bucketCounts.subarray(first, last),
+      )
     }
-    const splitAt = bucketSplit < 0 ? ordered.length : bucketSplit
     return {
-      touched: part(0, split, 0, splitAt),
-      fresh: part(split, cells.length, splitAt, ordered.length),
+      touched: part(0, split),
+      fresh: part(split, cells.length),
       days,
+      scope: this.scopeRows(cells, bucketStart, bucketIndices, bucketCounts),
     }
+  }
+
+  /** The cells' sketches summed per (day, region, site), sorted by that key then bucket. */
+  private scopeRows(
+    cells: readonly number[],
+    bucketStart: Int32Array,
+    bucketIndices: Int32Array,
+    bucketCounts: Float64Array,
+  ): ScopeSketchRows {
+    const byScope = new Map<string, Map<number, number>>()
+    for (let i = 0; i < cells.length; i++) {
+      const parts = (this.keys[cells[i] as number] as string).split(SEP)
+      const scope = `${parts[0]}${SEP}${parts[1]}${SEP}${parts[3]}`
+      let sketch = byScope.get(scope)
+      if (sketch === undefined) byScope.set(scope, (sketch = new Map()))
+      for (let b = bucketStart[i] as number; b < (bucketStart[i + 1] as number); b++) {
+        const bucket = bucketIndices[b] as number
+        sketch.set(bucket, (sketch.get(bucket) ?? 0) + (bucketCounts[b] as number))
+      }
+    }
+    const rows: ScopeSketchRows = { day: [], region: [], site: [], bucket: [], count: [] }
+    for (const scope of [...byScope.keys()].sort()) {
+      const [day, region, site] = scope.split(SEP) as [string, string, string]
+      const sketch = byScope.get(scope) as Map<number, number>
+      for (const bucket of [...sketch.keys()].sort((a, b) => a - b)) {
+        rows.day.push(day)
+        rows.region.push(region)
+        rows.site.push(site)
+        rows.bucket.push(bucket)
+        rows.count.push(sketch.get(bucket) as number)
+      }
+    }
+    return rows
   }
 
   /** Whether cell `cell`'s key (parts joined by SEP) equals the seven byte ranges. */
@@ -359,11 +398,14 @@ function emptyKeyColumns(): RollupKeyColumns {
 }
 
 function emptyVolumeRows(): VolumeRollupRows {
-  return { keys: emptyKeyColumns(), decisions: [], handleTimeCount: [], handleTimeTotalMs: [] }
-}
-
-function emptyBucketRows(): BucketRollupRows {
-  return { keys: emptyKeyColumns(), bucket: [], count: [] }
+  return {
+    keys: emptyKeyColumns(),
+    decisions: [],
+    handleTimeCount: [],
+    handleTimeTotalMs: [],
+    buckets: [],
+    bucketCounts: [],
+  }
 }
 
 function pushKey(columns: RollupKeyColumns, parts: readonly string[]): void {

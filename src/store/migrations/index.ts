@@ -10,6 +10,7 @@ import * as createWorkflow from './20261125T031019539Z-create-workflow.js'
 import * as createTargets from './20261125T031110663Z-create-targets.js'
 import * as createMonitoring from './20261125T033110421Z-create-monitoring.js'
 import * as createVerdictFacts from './20261125T060000000Z-create-verdict-facts.js'
+import * as compactDecisionRollups from './20261207T171955160Z-compact-decision-rollups.js'
 
 export const MIGRATIONS: Record<string, Migration> = {
   '20261125T030000000Z-create-core': createCore,
@@ -19,4 +20,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261125T031110663Z-create-targets': createTargets,
   '20261125T033110421Z-create-monitoring': createMonitoring,
   '20261125T060000000Z-create-verdict-facts': createVerdictFacts,
+  '20261207T171955160Z-compact-decision-rollups': compactDecisionRollups,
 }

@@ -73,9 +73,15 @@ export interface DecisionVolumeDailyTable extends RollupKey {
   decisions: number
   handleTimeCount: number
   handleTimeTotalMs: number
+  /** The cell's handle-time sketch: DDSketch bucket indices, sorted, and their counts. */
+  handleTimeBuckets: Generated<number[]>
+  handleTimeBucketCounts: Generated<(number | string)[]>
 }
 
-export interface DecisionHandleTimeBucketsTable extends RollupKey {
+export interface DecisionHandleTimeScopeTable {
+  day: string
+  region: string
+  site: string
   bucket: number
   count: number
 }
@@ -368,7 +374,7 @@ export interface Schema {
   audits: AuditsTable
   ratings: RatingsTable
   decisionVolumeDaily: DecisionVolumeDailyTable
-  decisionHandleTimeBuckets: DecisionHandleTimeBucketsTable
+  decisionHandleTimeScope: DecisionHandleTimeScopeTable
   samplingPlans: SamplingPlansTable
   samples: SamplesTable
   auditorProfiles: AuditorProfilesTable

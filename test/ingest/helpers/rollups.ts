@@ -8,6 +8,11 @@ const KEY_STORED = `to_char(day, 'YYYY-MM-DD') as day, region, queue, site, acto
 export interface RollupComparison {
   storedVolume: string[]
   expectedVolume: string[]
+  /**
+   * Handle-time sketches as lines: each cell's (key|bucket|count), each narrow scope's
+   * (scope|day|region|site|bucket|count), and `unsorted|key` for a cell whose bucket array is not
+   * strictly ascending (never expected).
+   */
   storedBuckets: string[]
   expectedBuckets: string[]
 }
@@ -28,8 +33,25 @@ export async function compareRollups(database: Database): Promise<RollupComparis
       )
     ).rows.map(line)
     const storedBuckets = (
-      await c.query(`select ${KEY_STORED}, bucket, count from decision_handle_time_buckets`)
+      await c.query(
+        `select ${KEY_STORED}, s.bucket, s.count
+         from decision_volume_daily
+         cross join lateral unnest(handle_time_buckets, handle_time_bucket_counts) as s(bucket, count)`,
+      )
     ).rows.map(line)
+    const unsorted = (
+      await c.query(
+        `select ${KEY_STORED} from decision_volume_daily
+         where cardinality(handle_time_buckets) <> cardinality(handle_time_bucket_counts)
+            or exists (select 1 from generate_subscripts(handle_time_buckets, 1) i
+                       where i > 1 and handle_time_buckets[i] <= handle_time_buckets[i - 1])`,
+      )
+    ).rows.map((r) => `unsorted|${line(r)}`)
+    const storedScope = (
+      await c.query(
+        `select to_char(day, 'YYYY-MM-DD') as day, region, site, bucket, count from decision_handle_time_scope where count <> 0`,
+      )
+    ).rows.map((r) => `scope|${line(r)}`)
     const perValue = await c.query<Record<string, unknown> & { handle_time_ms: number; n: number }>(
       `select ${KEY}, handle_time_ms, count(*)::int as n from decisions where handle_time_ms is not null group by 1, 2, 3, 4, 5, 6, 7, 8`,
     )
@@ -40,11 +62,18 @@ export async function compareRollups(database: Database): Promise<RollupComparis
       buckets.set(k, (buckets.get(k) ?? 0) + Number(n))
     }
     const expectedBuckets = [...buckets].map(([k, n]) => `${k}|${n}`)
+    const scope = new Map<string, number>()
+    for (const [k, n] of buckets) {
+      const [day, region, , site, , , , bucket] = k.split('|')
+      const key = `scope|${day}|${region}|${site}|${bucket}`
+      scope.set(key, (scope.get(key) ?? 0) + n)
+    }
+    const expectedScope = [...scope].map(([k, n]) => `${k}|${n}`)
     return {
       storedVolume: storedVolume.sort(),
       expectedVolume: expectedVolume.sort(),
-      storedBuckets: storedBuckets.sort(),
-      expectedBuckets: expectedBuckets.sort(),
+      storedBuckets: [...storedBuckets, ...unsorted, ...storedScope].sort(),
+      expectedBuckets: [...expectedBuckets, ...expectedScope].sort(),
     }
   })
 }
