@@ -32,16 +32,25 @@ export const RATING_COPY_COLUMNS = RATING_FIELDS
 
 const UNIQUE_VIOLATION = '23505'
 
+/**
+ * Connections whose open transaction holds the savepoint `copyIfAllNew` works under: the next
+ * COPY releases and re-creates it in the same round trip instead of two.
+ */
+const savepointOpen = new WeakSet<RawConnection>()
+
 export async function beginBatch(connection: RawConnection): Promise<void> {
+  savepointOpen.delete(connection)
   await connection.query('begin')
 }
 
 export async function commitBatch(connection: RawConnection): Promise<void> {
+  savepointOpen.delete(connection)
   await connection.query('commit')
 }
 
 /** Rolls back after a failure; a second failure (connection gone) is not the interesting one. */
 export async function rollbackBatch(connection: RawConnection): Promise<void> {
+  savepointOpen.delete(connection)
   await connection.query('rollback').catch(() => undefined)
 }
 
@@ -56,25 +65,40 @@ export async function copyNewDecisions(
   return copyIfAllNew(connection, 'decisions', DECISION_COPY_COLUMNS, copyText)
 }
 
-/** COPY into `table` inside a savepoint; false, with the table unchanged, on a unique violation. */
+/**
+ * COPY into `table` inside a savepoint; false, with the table unchanged, on a unique violation.
+ * Must run inside beginBatch's transaction. The savepoint is set (or released and set again,
+ * keeping what the COPY before wrote) by a query sent together with the COPY: the driver sends
+ * the COPY as soon as the server answers that query, without waiting for this process's event
+ * loop, which may be busy parsing the next rows. After a violation the savepoint is rolled back
+ * to, and stays set for the next COPY.
+ */
 async function copyIfAllNew(
   connection: RawConnection,
   table: string,
   columns: readonly string[],
   copyText: string | Buffer,
 ): Promise<boolean> {
-  await connection.query('savepoint assay_ingest_fast')
+  const setting = connection.query(
+    savepointOpen.has(connection)
+      ? 'release savepoint assay_ingest_fast; savepoint assay_ingest_fast'
+      : 'savepoint assay_ingest_fast',
+  )
+  savepointOpen.add(connection)
+  const copying = connection.copyFrom(table, columns, copyText)
   try {
-    await connection.copyFrom(table, columns, copyText)
+    await setting
+  } catch (error) {
+    await copying.catch(() => undefined)
+    throw error
+  }
+  try {
+    await copying
   } catch (error) {
     if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error
-    // Rolled back and released: no subtransaction left open for the rest of the transaction.
-    await connection.query(
-      'rollback to savepoint assay_ingest_fast; release savepoint assay_ingest_fast',
-    )
+    await connection.query('rollback to savepoint assay_ingest_fast')
     return false
   }
-  await connection.query('release savepoint assay_ingest_fast')
   return true
 }
 
