@@ -94,6 +94,27 @@ export function createDecisionIngester(
     }
   }
   let chunk = newChunk()
+  /**
+   * The last chunk written, whose inserted rows are not counted into its transaction's roll-ups
+   * yet (`inserted` undefined: all of them); its COPY buffer is reused once they are.
+   */
+  let uncounted: { chunk: DecisionChunk; inserted: Set<string> | undefined } | undefined
+  const countUncounted = () => {
+    if (uncounted === undefined) return
+    const { chunk: written, inserted } = uncounted
+    uncounted = undefined
+    const target = written.rollup
+    if (inserted === undefined) {
+      for (let i = 0; i < written.rows; i++)
+        target.add(written.cells[i] as number, written.handleTimes[i] as number)
+    } else {
+      for (let i = 0; i < written.rows; i++)
+        if (inserted.has(written.ids.idOf(i)))
+          target.add(written.cells[i] as number, written.handleTimes[i] as number)
+    }
+    written.copy.clear()
+    spare.push(written.copy)
+  }
   /** Where the COPY line of the last row added starts. */
   let lastRowStart = 0
   /** UTC day of the last row added, and whether it differs from the day of the row before. */
@@ -251,21 +272,16 @@ export function createDecisionIngester(
       return undefined
     },
     async write(connection: RawConnection, taken: DecisionChunk): Promise<BatchOutcome> {
-      const inserted = await insertChunk(connection, taken)
-      const target = taken.rollup
+      const inserting = insertChunk(connection, taken)
+      // The COPY is on its way: count the chunk before into the roll-ups meanwhile, so that the
+      // database does not wait for this process between two COPYs.
+      countUncounted()
+      const inserted = await inserting
       let candidates = taken.sampleCandidates
-      if (inserted === undefined) {
-        for (let i = 0; i < taken.rows; i++)
-          target.add(taken.cells[i] as number, taken.handleTimes[i] as number)
-      } else {
-        for (let i = 0; i < taken.rows; i++)
-          if (inserted.has(taken.ids.idOf(i)))
-            target.add(taken.cells[i] as number, taken.handleTimes[i] as number)
-        // Only decisions inserted now are sampled: a stored one was sampled (or not) when it was.
+      // Only decisions inserted now are sampled: a stored one was sampled (or not) when it was.
+      if (inserted !== undefined)
         candidates = candidates.filter((c) => inserted.has(c.decision.decision_id))
-      }
-      taken.copy.clear()
-      spare.push(taken.copy)
+      uncounted = { chunk: taken, inserted }
       let sampled: IngestSampling | undefined
       if (sampling.length > 0) sampled = await writeIngestSamples(connection, sampling, candidates)
       const count = inserted === undefined ? taken.rows : inserted.size
@@ -277,6 +293,7 @@ export function createDecisionIngester(
       }
     },
     async finishTransaction(connection: RawConnection, last: DecisionChunk): Promise<void> {
+      countUncounted()
       const write = last.rollup.rows(touchedDays)
       await writeRollups(connection, write)
       for (const day of write.days) touchedDays.add(day)

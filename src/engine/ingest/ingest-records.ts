@@ -57,7 +57,7 @@ export const EMBEDDED_CHUNK_ROWS = 50_000
  * Rows parsed between two turns of the event loop: the writer's database round trips complete
  * only when parsing lets the event loop run, and the database idles until they do.
  */
-const ROWS_PER_TURN = 500
+const ROWS_PER_TURN = 200
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 /** How many rejected rows a summary lists; `onReject` sees every one. */
