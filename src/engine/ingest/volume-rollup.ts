@@ -4,9 +4,11 @@
  * decision_handle_time_scope), for the rows actually inserted, and hands them out sorted by key.
  *
  * A roll-up cell is (UTC day, region, queue, site or '', actor_type, policy, action). The fast
- * path finds a row's cell straight from the CSV bytes (ASCII there): the seven fields are hashed
- * where they stand and compared with the cell's key, so a row of a known cell allocates nothing. The memory held is
- * one entry per cell and per (cell, bucket) touched by the transaction, not per row.
+ * path finds a row's cell straight from the CSV bytes: each of the seven fields is looked up where
+ * it stands in a small per-field dictionary (a code per distinct value), and the seven codes in a
+ * table of cells, so a row of a known cell allocates nothing and touches little memory (about
+ * twice as fast as hashing and comparing whole keys). The memory held is one entry per distinct
+ * field value, per cell and per (cell, bucket) touched by the transaction, not per row.
  */
 import { quantileSketchBucket } from '../../stats/sketch/index.js'
 import type {
@@ -38,49 +40,84 @@ export function rollupKey(
   return `${day}${SEP}${region}${SEP}${queue}${SEP}${site ?? ''}${SEP}${actorType}${SEP}${policy}${SEP}${action}`
 }
 
+/** The grow-by-doubling copy of a typed array (contents kept). */
+function doubled<T extends Int32Array | Float64Array | Uint8Array>(
+  array: T,
+  size = array.length * 2,
+): T {
+  const next = new (array.constructor as new (n: number) => T)(size)
+  next.set(array)
+  return next
+}
+
 /**
- * Mixes one key part into the hash: its length and, past four characters, a sample of them (the
- * day whole). Cheap, and enough to spread cells; equal hashes are compared in full anyway.
- * `hashBytes` is the same over ASCII bytes.
+ * The distinct values of one key field in a transaction, coded 0, 1, 2, … in order of appearance.
+ * Values are looked up by their UTF-8 bytes where they stand (no string per row); a string is made
+ * once per distinct value.
  */
-function hashPart(h: number, text: string, s: number, e: number, whole: boolean): number {
-  const n = e - s
-  h = Math.imul(h ^ n, FNV_PRIME)
-  if (whole || n <= 4) {
-    for (let i = s; i < e; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME)
-    return h
-  }
-  h = Math.imul(h ^ text.charCodeAt(s), FNV_PRIME)
-  h = Math.imul(h ^ text.charCodeAt(s + 1), FNV_PRIME)
-  h = Math.imul(h ^ text.charCodeAt(s + (n >> 1)), FNV_PRIME)
-  h = Math.imul(h ^ text.charCodeAt(e - 2), FNV_PRIME)
-  return Math.imul(h ^ text.charCodeAt(e - 1), FNV_PRIME)
-}
+class FieldCodes {
+  private pool = new Uint8Array(1 << 12)
+  private used = 0
+  private starts = new Int32Array(64)
+  private lengths = new Int32Array(64)
+  private hashes = new Int32Array(64)
+  /** Open addressing, linear probing: code + 1, 0 when free. */
+  private slots = new Int32Array(256)
+  private readonly texts: string[] = []
 
-function hashBytes(h: number, bytes: Buffer, s: number, e: number, whole: boolean): number {
-  const n = e - s
-  h = Math.imul(h ^ n, FNV_PRIME)
-  if (whole || n <= 4) {
+  /** The code of the value whose bytes are bytes[s, e), created when new. */
+  code(bytes: Uint8Array, s: number, e: number): number {
+    const n = e - s
+    let h = FNV_OFFSET ^ n
     for (let i = s; i < e; i++) h = Math.imul(h ^ (bytes[i] as number), FNV_PRIME)
-    return h
+    h ^= h >>> 16
+    const mask = this.slots.length - 1
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot] as number
+      if (entry === 0) return this.create(bytes, s, e, h, slot)
+      const code = entry - 1
+      if (this.hashes[code] === h && this.lengths[code] === n) {
+        const at = (this.starts[code] as number) - s
+        let i = s
+        while (i < e && this.pool[at + i] === bytes[i]) i++
+        if (i === e) return code
+      }
+    }
   }
-  h = Math.imul(h ^ (bytes[s] as number), FNV_PRIME)
-  h = Math.imul(h ^ (bytes[s + 1] as number), FNV_PRIME)
-  h = Math.imul(h ^ (bytes[s + (n >> 1)] as number), FNV_PRIME)
-  h = Math.imul(h ^ (bytes[e - 2] as number), FNV_PRIME)
-  return Math.imul(h ^ (bytes[e - 1] as number), FNV_PRIME)
-}
 
-function hashKey(key: string): number {
-  let h = FNV_OFFSET
-  let s = 0
-  for (let part = 0; part < 7; part++) {
-    let e = key.indexOf(SEP, s)
-    if (e < 0) e = key.length
-    h = hashPart(h, key, s, e, part === 0)
-    s = e + 1
+  /** The value of a code. */
+  text(code: number): string {
+    return this.texts[code] as string
   }
-  return h
+
+  private create(bytes: Uint8Array, s: number, e: number, hash: number, slot: number): number {
+    const code = this.texts.length
+    if (code >= this.starts.length) {
+      this.starts = doubled(this.starts)
+      this.lengths = doubled(this.lengths)
+      this.hashes = doubled(this.hashes)
+    }
+    if (this.used + (e - s) > this.pool.length)
+      this.pool = doubled(this.pool, Math.max(this.pool.length * 2, this.used + (e - s)))
+    this.pool.set(bytes.subarray(s, e), this.used)
+    this.starts[code] = this.used
+    this.lengths[code] = e - s
+    this.hashes[code] = hash
+    this.used += e - s
+    this.texts.push(Buffer.from(bytes.buffer, bytes.byteOffset + s, e - s).toString('utf8'))
+    this.slots[slot] = code + 1
+    if (this.texts.length * 2 > this.slots.length) {
+      const slots = new Int32Array(this.slots.length * 2)
+      const m = slots.length - 1
+      for (let c = 0; c < this.texts.length; c++) {
+        let at = (this.hashes[c] as number) & m
+        while (slots[at] !== 0) at = (at + 1) & m
+        slots[at] = c + 1
+      }
+      this.slots = slots
+    }
+    return code
+  }
 }
 
 /** The roll-up rows of a transaction, split by whether their day may already be stored. */
@@ -163,6 +200,12 @@ function keyCopyText(key: string): string {
 
 export class TransactionRollup {
   private readonly keys: string[] = []
+  /** Per key field (day, region, queue, site, actor_type, policy, action), its values' codes. */
+  private readonly fields = Array.from({ length: 7 }, () => new FieldCodes())
+  /** The seven field codes of the row being looked up. */
+  private readonly codes = new Int32Array(7)
+  /** Per cell, its seven field codes. */
+  private tuples = new Int32Array(7 * 1024)
   private hashes = new Int32Array(1024)
   /** Open addressing, linear probing: cell index + 1, 0 when free. */
   private slots = new Int32Array(2048)
@@ -191,36 +234,54 @@ export class TransactionRollup {
   }
 
   /**
-   * The cell of a row whose seven key fields are the ASCII bytes from ranges[2i] to
-   * ranges[2i + 1], created when new. Fields must hold no NUL (the separator).
+   * The cell of a row whose seven key fields are the UTF-8 bytes from ranges[2i] to
+   * ranges[2i + 1], created when new.
    */
-  cellOfRanges(bytes: Buffer, ranges: Int32Array): number {
-    let h = FNV_OFFSET
-    for (let f = 0; f < 14; f += 2)
-      h = hashBytes(h, bytes, ranges[f] as number, ranges[f + 1] as number, f === 0)
-    const mask = this.slots.length - 1
-    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot] as number
-      if (entry === 0) {
-        const parts: string[] = []
-        for (let f = 0; f < 14; f += 2)
-          parts.push(bytes.toString('latin1', ranges[f] as number, ranges[f + 1] as number))
-        return this.create(parts.join(SEP), h, slot)
-      }
-      const cell = entry - 1
-      if (this.hashes[cell] === h && this.sameKey(cell, bytes, ranges)) return cell
-    }
+  cellOfRanges(bytes: Uint8Array, ranges: Int32Array): number {
+    const codes = this.codes
+    for (let f = 0; f < 7; f++)
+      codes[f] = (this.fields[f] as FieldCodes).code(
+        bytes,
+        ranges[2 * f] as number,
+        ranges[2 * f + 1] as number,
+      )
+    return this.cellOfCodes()
   }
 
-  /** The cell of a key made by `rollupKey`, created when new. */
+  /** The cell of a key made by `rollupKey`, created when new (the same cell as cellOfRanges'). */
   cellOfKey(key: string): number {
-    const h = hashKey(key)
+    const parts = key.split(SEP)
+    for (let f = 0; f < 7; f++) {
+      const bytes = Buffer.from(parts[f] as string, 'utf8')
+      this.codes[f] = (this.fields[f] as FieldCodes).code(bytes, 0, bytes.length)
+    }
+    return this.cellOfCodes()
+  }
+
+  /** The cell of the field codes in `this.codes`, created when new. */
+  private cellOfCodes(): number {
+    const codes = this.codes
+    let h = FNV_OFFSET
+    for (let f = 0; f < 7; f++) h = Math.imul(h ^ (codes[f] as number), FNV_PRIME)
+    h ^= h >>> 15
     const mask = this.slots.length - 1
+    const tuples = this.tuples
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const entry = this.slots[slot] as number
-      if (entry === 0) return this.create(key, h, slot)
+      if (entry === 0) return this.create(h, slot)
       const cell = entry - 1
-      if (this.hashes[cell] === h && this.keys[cell] === key) return cell
+      const t = cell * 7
+      if (
+        this.hashes[cell] === h &&
+        tuples[t] === codes[0] &&
+        tuples[t + 1] === codes[1] &&
+        tuples[t + 2] === codes[2] &&
+        tuples[t + 3] === codes[3] &&
+        tuples[t + 4] === codes[4] &&
+        tuples[t + 5] === codes[5] &&
+        tuples[t + 6] === codes[6]
+      )
+        return cell
     }
   }
 
@@ -340,53 +401,31 @@ export class TransactionRollup {
     return rows
   }
 
-  /** Whether cell `cell`'s key (parts joined by SEP) equals the seven byte ranges. */
-  private sameKey(cell: number, bytes: Buffer, ranges: Int32Array): boolean {
-    const key = this.keys[cell] as string
-    let k = 0
-    for (let f = 0; f < 14; f += 2) {
-      if (f > 0 && key.charCodeAt(k++) !== 0) return false
-      const end = ranges[f + 1] as number
-      for (let i = ranges[f] as number; i < end; i++, k++)
-        if (key.charCodeAt(k) !== bytes[i]) return false
-    }
-    return k === key.length
-  }
-
-  private create(key: string, hash: number, slot: number): number {
+  private create(hash: number, slot: number): number {
     const cell = this.keys.length
-    this.keys.push(key)
-    if (cell >= this.hashes.length) this.growCells()
+    const parts = Array.from(this.codes, (code, f) => (this.fields[f] as FieldCodes).text(code))
+    this.keys.push(parts.join(SEP))
+    if (cell >= this.hashes.length) {
+      this.hashes = doubled(this.hashes)
+      this.tuples = doubled(this.tuples)
+      this.totals = doubled(this.totals)
+      this.accepted = doubled(this.accepted)
+    }
     this.hashes[cell] = hash
-    const parts = key.split(SEP)
+    this.tuples.set(this.codes, cell * 7)
     this.accepted[cell] = this.accepts(parts[5] as string, parts[6] as string) ? 1 : 0
     this.slots[slot] = cell + 1
-    if (this.keys.length * 2 > this.slots.length) this.rehash()
-    return cell
-  }
-
-  private growCells(): void {
-    const size = this.hashes.length * 2
-    const hashes = new Int32Array(size)
-    hashes.set(this.hashes)
-    this.hashes = hashes
-    const totals = new Float64Array(size * 3)
-    totals.set(this.totals)
-    this.totals = totals
-    const accepted = new Uint8Array(size)
-    accepted.set(this.accepted)
-    this.accepted = accepted
-  }
-
-  private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2)
-    const mask = slots.length - 1
-    for (let cell = 0; cell < this.keys.length; cell++) {
-      let slot = (this.hashes[cell] as number) & mask
-      while (slots[slot] !== 0) slot = (slot + 1) & mask
-      slots[slot] = cell + 1
+    if (this.keys.length * 2 > this.slots.length) {
+      const slots = new Int32Array(this.slots.length * 2)
+      const mask = slots.length - 1
+      for (let c = 0; c < this.keys.length; c++) {
+        let at = (this.hashes[c] as number) & mask
+        while (slots[at] !== 0) at = (at + 1) & mask
+        slots[at] = c + 1
+      }
+      this.slots = slots
     }
-    this.slots = slots
+    return cell
   }
 }
 
