@@ -4,6 +4,7 @@
  * "not accepted here", and the caller then asks the zod schema for the issues.
  */
 import type { Attributes } from './records.js'
+import { isWellFormedText } from './unicode-text.js'
 
 /** Returned by a check that rejects; distinct from `undefined`, which optional fields may accept. */
 export const REJECT: unique symbol = Symbol('reject')
@@ -16,11 +17,13 @@ const ATTRIBUTE_KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/
 const MAX_ATTRIBUTES = 64
 const MAX_ATTRIBUTE_LENGTH = 1024
 
-/** `text(max)`: a string, trimmed, 1..max characters. */
+/** `text(max)`: a string, trimmed, 1..max characters, without unpaired surrogates. */
 export function checkText(value: unknown, max: number): Checked<string> {
   if (typeof value !== 'string') return REJECT
   const trimmed = value.trim()
-  return trimmed.length >= 1 && trimmed.length <= max ? trimmed : REJECT
+  return trimmed.length >= 1 && trimmed.length <= max && isWellFormedText(trimmed)
+    ? trimmed
+    : REJECT
 }
 
 /** `optionalText(max)`: '' and null count as absent. */
@@ -76,7 +79,8 @@ export function checkOptionalEnum<T extends string>(
 }
 
 /**
- * An extra column's value as text: a string as it is, anything else as JSON; undefined when it is
+ * An extra column's value as text: a string as it is, anything else as JSON (which escapes an
+ * unpaired surrogate as `\udxxx`, so only a string value can hold one); undefined when it is
  * nested too deeply to write (JSON.stringify overflows the stack), which is far over
  * MAX_ATTRIBUTE_LENGTH anyway.
  */
@@ -112,7 +116,12 @@ export function collectAttributes(
     )
       return REJECT
     const asText = attributeText(value)
-    if (asText === undefined || asText.length > MAX_ATTRIBUTE_LENGTH) return REJECT
+    if (
+      asText === undefined ||
+      asText.length > MAX_ATTRIBUTE_LENGTH ||
+      (typeof value === 'string' && !isWellFormedText(value))
+    )
+      return REJECT
     count += 1
     attributes[key] = asText
   }

@@ -5,6 +5,8 @@
 import type { z } from 'zod'
 import type { FieldIssue } from './errors.js'
 import { attributeText } from './fast-field-checks.js'
+import { clipInput, quoteInput } from './quote-input.js'
+import { isWellFormedText, LONE_SURROGATE_MESSAGE } from './unicode-text.js'
 import {
   AUDIT_FIELDS,
   DECISION_FIELDS,
@@ -36,16 +38,6 @@ const SPECS: Record<RecordKind, Spec> = {
   decisions: { schema: decisionSchema, fields: new Set(DECISION_FIELDS), keepsAttributes: true },
   audits: { schema: auditSchema, fields: new Set(AUDIT_FIELDS), keepsAttributes: true },
   ratings: { schema: ratingSchema, fields: new Set(RATING_FIELDS), keepsAttributes: false },
-}
-
-function describeReceived(value: unknown): string {
-  if (value === undefined) return 'nothing'
-  const shown =
-    typeof value === 'string'
-      ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
-      : attributeText(value)
-  if (shown === undefined) return typeof value
-  return shown.length > 80 ? `${shown.slice(0, 80)}…` : shown
 }
 
 /** Splits a raw object into contract fields and string attributes; never throws. */
@@ -80,7 +72,7 @@ export function parseRecord(
     if (!spec.keepsAttributes || value === undefined || value === null || value === '') continue
     if (FORBIDDEN_KEYS.has(key) || !ATTRIBUTE_KEY.test(key)) {
       issues.push({
-        path: key,
+        path: clipInput(key),
         message: 'is not an allowed column name (letters, digits, _ . -; up to 64)',
       })
       continue
@@ -88,6 +80,10 @@ export function parseRecord(
     const asText = attributeText(value)
     if (asText === undefined || asText.length > MAX_ATTRIBUTE_LENGTH) {
       issues.push({ path: key, message: `must be at most ${MAX_ATTRIBUTE_LENGTH} characters` })
+      continue
+    }
+    if (typeof value === 'string' && !isWellFormedText(value)) {
+      issues.push({ path: key, message: `${LONE_SURROGATE_MESSAGE} (got ${quoteInput(value)})` })
       continue
     }
     attributeCount += 1
@@ -104,7 +100,7 @@ export function parseRecord(
       const message =
         received === undefined || received === ''
           ? 'is required'
-          : `${issue.message} (got ${describeReceived(received)})`
+          : `${issue.message} (got ${quoteInput(received)})`
       issues.push({ path, message })
     }
   }

@@ -4,6 +4,7 @@
  * Unknown fields are kept as string `attributes`.
  */
 import { z } from 'zod'
+import { isWellFormedText, LONE_SURROGATE_MESSAGE } from './unicode-text.js'
 
 /** ISO-8601 date-time with an explicit offset (`Z` or `±hh:mm`), e.g. 2026-03-01T12:00:00Z. */
 const TIMESTAMP_PATTERN =
@@ -13,7 +14,12 @@ const TIMESTAMP_PATTERN =
 const LANGUAGE_PATTERN = /^[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-([a-zA-Z]{2}|\d{3}))?(-[a-zA-Z0-9]{5,8})*$/
 
 const text = (max = 256) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`)
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine(isWellFormedText, LONE_SURROGATE_MESSAGE)
 
 const optionalText = (max = 256) =>
   z.preprocess((v) => (v === '' || v === null ? undefined : v), text(max).optional())

@@ -8,7 +8,10 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import type { Context } from '../context.js'
-import { AppError } from '../domain/errors.js'
+import { AppError, type FieldIssue } from '../domain/errors.js'
+import { clipInput, quoteInput } from '../domain/quote-input.js'
+import { findLoneSurrogates } from '../domain/unicode-text.js'
+import { issuesFromZod } from '../domain/zod-issues.js'
 import {
   authenticate,
   DEFAULT_SECURITY_OPTIONS,
@@ -19,7 +22,7 @@ import {
 import { accessChanges } from '../engine/access/access-changes.js'
 import { readDataVersion } from '../engine/status/read-data-version.js'
 import { translateDatabaseError } from '../store/translate-error.js'
-import { STATUS_BY_CODE, type ErrorBody } from './errors.js'
+import { errorBody, STATUS_BY_CODE, type ErrorBody } from './errors.js'
 import { ResponseCache } from './response-cache.js'
 import { serveWebApp } from './static.js'
 import { rateLimit, TokenBucketLimiter } from './rate-limit.js'
@@ -58,20 +61,15 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
   const security: SecurityOptions = { ...DEFAULT_SECURITY_OPTIONS, ...options.security }
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
-      if (!result.success) {
-        const body: ErrorBody = {
-          error: {
-            code: 'validation_failed',
-            message: 'the request is not valid',
-            details: result.error.issues.map((i) => ({
-              path: i.path.join('.'),
-              message: i.message,
-            })),
-          },
-        }
-        return c.json(body, 400)
-      }
-      return undefined
+      // Every validated input (body, query, path) is also checked for unpaired surrogates, which
+      // would reach the store as U+FFFD: as parsed, or as sent when the schema refused it
+      // (@hono/zod-validator passes the input as `data` then, though the hook's type omits it).
+      const surrogates = findLoneSurrogates((result as { data?: unknown }).data)
+      if (result.success && surrogates.length === 0) return undefined
+      const issues: FieldIssue[] = result.success ? [] : issuesFromZod(result.error)
+      for (const issue of surrogates)
+        if (!issues.some((i) => i.path === issue.path)) issues.push(issue)
+      return c.json(errorBody('validation_failed', 'the request is not valid', issues), 400)
     },
   })
 
@@ -127,13 +125,7 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
 
   app.onError((error, c) => {
     if (error instanceof AppError) {
-      const body: ErrorBody = { error: { code: error.code, message: error.message } }
-      if (
-        error.details !== undefined &&
-        !(Array.isArray(error.details) && error.details.length === 0)
-      ) {
-        body.error.details = error.details
-      }
+      const body = errorBody(error.code, error.message, error.details)
       // A dependency is briefly down (the database restarting): tell clients when to try again.
       if (error.code === 'unavailable') c.header('Retry-After', String(RETRY_AFTER_SECONDS))
       return c.json(body, STATUS_BY_CODE[error.code])
@@ -145,7 +137,7 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
         {
           error: {
             code: 'validation_failed',
-            message: `unsupported content type ${JSON.stringify(c.req.header('content-type') ?? '')}: send application/json`,
+            message: `unsupported content type ${quoteInput(c.req.header('content-type') ?? '')}: send application/json`,
           },
         },
         400,
@@ -180,7 +172,12 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
   })
   app.notFound((c) =>
     c.json<ErrorBody>(
-      { error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } },
+      {
+        error: {
+          code: 'not_found',
+          message: `no route for ${clipInput(c.req.method)} ${clipInput(c.req.path)}`,
+        },
+      },
       404,
     ),
   )

@@ -13,6 +13,7 @@ import { saltSeed } from '../domain/sampling/hash.js'
 import type { SamplingPlan } from '../domain/sampling/plan.js'
 import type { PolicyTiers } from '../domain/sampling/stratum.js'
 import type { Schema } from './schema/index.js'
+import { clipInput } from '../domain/quote-input.js'
 
 export interface StoredPlan {
   planId: string
@@ -60,7 +61,7 @@ export async function getPlan(
   const plan = await findPlan(db, planId, version)
   if (plan === undefined)
     throw new NotFoundError(
-      `no sampling plan ${planId}${version === undefined ? '' : ` version ${version}`}`,
+      `no sampling plan ${clipInput(planId)}${version === undefined ? '' : ` version ${version}`}`,
     )
   return plan
 }

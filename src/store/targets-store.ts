@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely'
 import { NotFoundError } from '../domain/errors.js'
 import type { Target, TargetDirection } from '../domain/metrics/target.js'
 import type { Schema } from './schema/index.js'
+import { clipInput } from '../domain/quote-input.js'
 
 export interface TargetRecord {
   targetId: string
@@ -90,11 +91,12 @@ export async function findTarget(
 
 export async function getTarget(db: Kysely<Schema>, targetId: string): Promise<Target> {
   const found = await findTarget(db, targetId)
-  if (found === undefined) throw new NotFoundError(`no target ${targetId}`)
+  if (found === undefined) throw new NotFoundError(`no target ${clipInput(targetId)}`)
   return found
 }
 
 export async function deleteTarget(db: Kysely<Schema>, targetId: string): Promise<void> {
   const result = await db.deleteFrom('targets').where('targetId', '=', targetId).executeTakeFirst()
-  if (Number(result.numDeletedRows) === 0) throw new NotFoundError(`no target ${targetId}`)
+  if (Number(result.numDeletedRows) === 0)
+    throw new NotFoundError(`no target ${clipInput(targetId)}`)
 }

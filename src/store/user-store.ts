@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely'
 import type { Permission, Principal, Role } from '../domain/access.js'
 import { ConflictError, NotFoundError } from '../domain/errors.js'
 import type { Schema } from './schema/index.js'
+import { clipInput } from '../domain/quote-input.js'
 
 export interface UserRow {
   userId: string
@@ -64,7 +65,7 @@ export async function insertUser(
     .select('userId')
     .where('userId', '=', user.userId)
     .executeTakeFirst()
-  if (existing) throw new ConflictError(`user ${user.userId} already exists`)
+  if (existing) throw new ConflictError(`user ${clipInput(user.userId)} already exists`)
   await db
     .insertInto('users')
     .values({
@@ -94,7 +95,7 @@ export async function findUser(db: Kysely<Schema>, userId: string): Promise<User
 
 export async function getUser(db: Kysely<Schema>, userId: string): Promise<UserRow> {
   const user = await findUser(db, userId)
-  if (user === undefined) throw new NotFoundError(`no user ${userId}`)
+  if (user === undefined) throw new NotFoundError(`no user ${clipInput(userId)}`)
   return user
 }
 
@@ -108,7 +109,7 @@ export async function setUserDisabled(
     .set({ disabledAt: at })
     .where('userId', '=', userId)
     .executeTakeFirst()
-  if (result.numUpdatedRows === 0n) throw new NotFoundError(`no user ${userId}`)
+  if (result.numUpdatedRows === 0n) throw new NotFoundError(`no user ${clipInput(userId)}`)
 }
 
 export async function setPasswordHash(
@@ -121,7 +122,7 @@ export async function setPasswordHash(
     .set({ passwordHash })
     .where('userId', '=', userId)
     .executeTakeFirst()
-  if (result.numUpdatedRows === 0n) throw new NotFoundError(`no user ${userId}`)
+  if (result.numUpdatedRows === 0n) throw new NotFoundError(`no user ${clipInput(userId)}`)
 }
 
 /** The password hash of an enabled user, or undefined (unknown, disabled or without a password). */
@@ -192,8 +193,9 @@ export async function revokeToken(db: Kysely<Schema>, tokenId: string, at: Date)
     .where('tokenId', '=', tokenId)
     .where('revokedAt', 'is', null)
     .executeTakeFirst()
-  if (result.numUpdatedRows === 0n) throw new NotFoundError(`no active token ${tokenId}`)
+  if (result.numUpdatedRows === 0n) throw new NotFoundError(`no active token ${clipInput(tokenId)}`)
 }
+
 
 function toPrincipal(row: {
   userId: string

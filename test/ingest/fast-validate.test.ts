@@ -70,6 +70,9 @@ const hostileString = fc.oneof(
   ),
   fc.string({ maxLength: 12 }),
   fc.string({ minLength: 60, maxLength: 70 }),
+  // Unpaired surrogates (refused) next to pairs (kept); any UTF-16 code unit.
+  fc.constantFrom('\ud800', 'a\udfffb', ' \ud83d ', '😀', ' 👩‍👩‍👧 ', '\udc00\ud800'),
+  fc.string({ unit: 'binary', maxLength: 6 }),
   fc.constantFrom(...[63, 64, 65, 127, 128, 129, 256, 257, 512, 513].map((n) => 'a'.repeat(n))),
   fc.constantFrom(' '.repeat(3) + 'a'.repeat(128) + ' ', 'a'.repeat(1024), 'a'.repeat(1025)),
 )

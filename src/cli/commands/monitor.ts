@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs'
 import { userInfo } from 'node:os'
 import type { Command } from 'commander'
-import { parse as parseYaml } from 'yaml'
 import { ValidationError } from '../../domain/errors.js'
+import { parseYamlDocument } from '../../domain/parse-yaml-document.js'
 import { measureOpenActions } from '../../engine/actions/corrective-actions.js'
 import { deliverDueAlerts } from '../../engine/alerts/deliver-alerts.js'
 import { deleteMonitor, listMonitors, setMonitor } from '../../engine/monitoring/monitors.js'
@@ -115,7 +115,7 @@ export function registerMonitor(program: Command): void {
       .command('set <file>')
       .description('create or replace a monitor from a YAML or JSON file (one monitor)'),
   ).action(async (file: string, flags: StoreFlags) => {
-    const document: unknown = parseYaml(readFileSync(file, 'utf8'))
+    const document = parseYamlDocument(readFileSync(file, 'utf8'), file)
     await withContext(flags, async (ctx) => {
       const entry = await setMonitor(ctx.database, document, monitoringActor(), ctx.clock.now())
       console.log(`monitor ${entry.monitor.id} stored (${entry.source})`)

@@ -6,6 +6,8 @@ import { z } from 'zod'
 import { ValidationError, type FieldIssue } from '../errors.js'
 import { SEVERITIES } from '../records.js'
 import type { TaxonomyIndex } from '../taxonomy/outcome.js'
+import { clipInput } from '../quote-input.js'
+import { issuesFromZod } from '../zod-issues.js'
 
 const code = z.string().trim().min(1, 'must not be empty').max(64)
 
@@ -56,10 +58,7 @@ export function parseInput<T extends z.ZodType>(
 ): z.infer<T> {
   const parsed = schema.safeParse(value)
   if (!parsed.success) {
-    throw new ValidationError(
-      `invalid ${what}`,
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    )
+    throw new ValidationError(`invalid ${what}`, issuesFromZod(parsed.error))
   }
   return parsed.data
 }
@@ -71,11 +70,14 @@ export function checkVerdictCodes(
 ): void {
   const issues: FieldIssue[] = []
   if (!index.policies.has(verdict.policy))
-    issues.push({ path: 'policy', message: `unknown policy code ${verdict.policy}` })
+    issues.push({ path: 'policy', message: `unknown policy code ${clipInput(verdict.policy)}` })
   if (!index.actions.has(verdict.action))
-    issues.push({ path: 'action', message: `unknown action code ${verdict.action}` })
+    issues.push({ path: 'action', message: `unknown action code ${clipInput(verdict.action)}` })
   if (verdict.root_cause !== undefined && !index.rootCauses.has(verdict.root_cause)) {
-    issues.push({ path: 'root_cause', message: `unknown root cause ${verdict.root_cause}` })
+    issues.push({
+      path: 'root_cause',
+      message: `unknown root cause ${clipInput(verdict.root_cause)}`,
+    })
   }
   const questions = new Map(index.taxonomy.rubric.map((q) => [q.code, q]))
   for (const [key, answer] of Object.entries(verdict.answers ?? {})) {

@@ -5,6 +5,7 @@
  */
 import { ValidationError } from '../errors.js'
 import { ATTRIBUTE_KEY } from './filter.js'
+import { clipInputs } from '../quote-input.js'
 
 export const DECISION_DIMENSIONS = [
   'region',
@@ -65,7 +66,7 @@ export function parseDimensions(
     .filter((s) => s !== '')
   const bad = names.filter((n) => !isDimension(n))
   if (bad.length > 0) {
-    throw new ValidationError(`unknown dimension ${bad.join(', ')}`, [
+    throw new ValidationError(`unknown dimension ${clipInputs(bad)}`, [
       {
         path,
         message: `use ${[...DECISION_DIMENSIONS, ...VERDICT_DIMENSIONS, ...TIME_DIMENSIONS].join(', ')} or attributes.<key>`,

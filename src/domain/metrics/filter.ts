@@ -7,6 +7,7 @@
  * @example { outcome: [false_positive], decision.action_enforces: true }
  */
 import { z } from 'zod'
+import { clipInput } from '../quote-input.js'
 
 export type FilterScalar = string | boolean | null
 export type FilterCondition = FilterScalar | FilterScalar[] | { not: FilterScalar | FilterScalar[] }
@@ -74,7 +75,7 @@ export const filterSchema = z.record(z.string(), condition).superRefine((filter,
       ctx.addIssue({
         code: 'custom',
         path: [key],
-        message: `unknown field ${key}; use an outcome/verdict field or decision.<field>`,
+        message: `unknown field ${clipInput(key)}; use an outcome/verdict field or decision.<field>`,
       })
       continue
     }

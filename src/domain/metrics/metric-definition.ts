@@ -4,11 +4,13 @@
  * The standard library ships in `standard-metrics.yaml`.
  */
 import { readFileSync } from 'node:fs'
-import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { ValidationError, type FieldIssue } from '../errors.js'
 import { isDimension, isRollupDimension } from './dimensions.js'
 import { filterSchema, type Filter } from './filter.js'
+import { parseYamlDocument } from '../parse-yaml-document.js'
+import { clipInput } from '../quote-input.js'
+import { issuesFromZod } from '../zod-issues.js'
 
 export const METRIC_KINDS = ['proportion', 'weighted_score', 'quantile', 'count'] as const
 export type MetricKind = (typeof METRIC_KINDS)[number]
@@ -69,13 +71,17 @@ export const metricDefinitionSchema = z
       })
     }
     if (m.per !== undefined && !isDimension(m.per)) {
-      ctx.addIssue({ code: 'custom', path: ['per'], message: `unknown dimension ${m.per}` })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['per'],
+        message: `unknown dimension ${clipInput(m.per)}`,
+      })
     }
     if (m.per !== undefined && usesRollups(m as MetricDefinition) && !isRollupDimension(m.per)) {
       ctx.addIssue({
         code: 'custom',
         path: ['per'],
-        message: `${m.kind} metrics read the volume roll-ups, which have no ${m.per}`,
+        message: `${m.kind} metrics read the volume roll-ups, which have no ${clipInput(m.per)}`,
       })
     }
   })
@@ -100,21 +106,13 @@ export function parseMetricLibrary(
   yamlText: string,
   source = 'metric library',
 ): MetricDefinition[] {
-  let document: unknown
-  try {
-    document = parseYaml(yamlText)
-  } catch (error) {
-    throw new ValidationError(`${source} is not valid YAML: ${(error as Error).message}`, [], {
-      cause: error,
-    })
-  }
+  const document = parseYamlDocument(yamlText, source)
   const parsed = librarySchema.safeParse(document)
   if (!parsed.success) {
-    const issues: FieldIssue[] = parsed.error.issues.map((i) => ({
-      path: i.path.join('.'),
-      message: i.message,
-    }))
-    throw new ValidationError(`${source} is not a valid metric library`, issues)
+    throw new ValidationError(
+      `${source} is not a valid metric library`,
+      issuesFromZod(parsed.error),
+    )
   }
   const seen = new Set<string>()
   const issues: FieldIssue[] = []
@@ -132,10 +130,7 @@ export function parseMetricLibrary(
 export function parseMetricDefinition(value: unknown): MetricDefinition {
   const parsed = metricDefinitionSchema.safeParse(value)
   if (!parsed.success) {
-    throw new ValidationError(
-      'not a valid metric definition',
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    )
+    throw new ValidationError('not a valid metric definition', issuesFromZod(parsed.error))
   }
   return parsed.data as MetricDefinition
 }

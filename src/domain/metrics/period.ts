@@ -9,6 +9,7 @@
  */
 import { ValidationError } from '../errors.js'
 import type { TimeDimension } from './dimensions.js'
+import { clipInput } from '../quote-input.js'
 
 export interface Period {
   /** First day, YYYY-MM-DD (inclusive). */
@@ -27,7 +28,7 @@ export function toDay(date: Date): string {
 export function parseDay(text: string): Date {
   const date = new Date(`${text}T00:00:00Z`)
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(date.getTime()) || toDay(date) !== text) {
-    throw new ValidationError(`not a date: ${text}`, [
+    throw new ValidationError(`not a date: ${clipInput(text)}`, [
       { path: 'period', message: 'expected YYYY-MM-DD' },
     ])
   }
@@ -83,7 +84,7 @@ export interface DataRange {
 }
 
 const invalid = (text: string) =>
-  new ValidationError(`not a period: ${text}`, [
+  new ValidationError(`not a period: ${clipInput(text)}`, [
     {
       path: 'period',
       message: 'use YYYY-MM-DD, YYYY-Www, YYYY-MM, FROM..TO, last-Nd, day, week, month or all',
@@ -130,7 +131,7 @@ export function parsePeriod(text: string, range: DataRange, today: string): Peri
     parseDay(from)
     parseDay(last)
     if (last < from)
-      throw new ValidationError(`period ends before it starts: ${text}`, [
+      throw new ValidationError(`period ends before it starts: ${clipInput(text)}`, [
         { path: 'period', message: 'FROM must not be after TO' },
       ])
     return { from, to: addDays(last, 1), label: `${from} – ${last}` }

@@ -5,6 +5,8 @@
 import { z } from 'zod'
 import { ValidationError } from '../errors.js'
 import { isDimension } from './dimensions.js'
+import { clipInput } from '../quote-input.js'
+import { issuesFromZod } from '../zod-issues.js'
 
 export const TARGET_DIRECTIONS = ['at_least', 'at_most'] as const
 export type TargetDirection = (typeof TARGET_DIRECTIONS)[number]
@@ -16,7 +18,11 @@ export const targetScopeSchema = z
   .superRefine((scope, ctx) => {
     for (const key of Object.keys(scope)) {
       if (!isDimension(key) || ['day', 'week', 'month'].includes(key)) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `unknown scope dimension ${key}` })
+        ctx.addIssue({
+          code: 'custom',
+          path: [clipInput(key)],
+          message: `unknown scope dimension ${clipInput(key)}`,
+        })
       }
     }
   })
@@ -52,10 +58,7 @@ export interface Target {
 export function parseTargetInput(value: unknown): z.output<typeof targetInputSchema> {
   const parsed = targetInputSchema.safeParse(value)
   if (!parsed.success) {
-    throw new ValidationError(
-      'not a valid target',
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    )
+    throw new ValidationError('not a valid target', issuesFromZod(parsed.error))
   }
   return parsed.data
 }

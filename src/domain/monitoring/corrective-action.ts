@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import { ValidationError } from '../errors.js'
 import { targetScopeSchema } from '../metrics/target.js'
+import { issuesFromZod } from '../zod-issues.js'
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
 
@@ -56,10 +57,7 @@ export type ActionPatch = z.output<typeof actionPatchSchema>
 export function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value)
   if (!parsed.success) {
-    throw new ValidationError(
-      `not a valid ${what}`,
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    )
+    throw new ValidationError(`not a valid ${what}`, issuesFromZod(parsed.error))
   }
   return parsed.data
 }

@@ -7,10 +7,11 @@
  * with the same id overrides a default (e.g. `enabled: false`).
  */
 import { readFileSync } from 'node:fs'
-import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { ValidationError, type FieldIssue } from '../errors.js'
 import { isDimension } from '../metrics/dimensions.js'
+import { parseYamlDocument } from '../parse-yaml-document.js'
+import { issuesFromZod } from '../zod-issues.js'
 
 export const MONITOR_ID = /^[a-z0-9][a-z0-9_.-]{0,63}$/
 export const ALERT_SEVERITIES = ['critical', 'major', 'minor'] as const
@@ -112,16 +113,12 @@ export function resolveChartSettings(monitor: ChartMonitor): ResolvedChartSettin
   }
 }
 
-function issuesOf(error: z.ZodError, prefix = ''): FieldIssue[] {
-  return error.issues.map((i) => ({ path: `${prefix}${i.path.join('.')}`, message: i.message }))
-}
-
 /** Validates one monitor (e.g. a request body); throws ValidationError naming every problem. */
 export function parseMonitor(value: unknown): Monitor {
   const isTargets =
     typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'targets'
   const parsed = (isTargets ? targetMonitorSchema : chartMonitorSchema).safeParse(value)
-  if (!parsed.success) throw new ValidationError('not a valid monitor', issuesOf(parsed.error))
+  if (!parsed.success) throw new ValidationError('not a valid monitor', issuesFromZod(parsed.error))
   const monitor = parsed.data as Monitor
   if (monitor.kind === 'chart') {
     const issues: FieldIssue[] = []
@@ -146,17 +143,10 @@ const librarySchema = z.object({ monitors: z.array(z.unknown()).min(1) })
 
 /** Parses a YAML monitor list (`monitors: [...]`). */
 export function parseMonitorLibrary(yamlText: string, source = 'monitor list'): Monitor[] {
-  let document: unknown
-  try {
-    document = parseYaml(yamlText)
-  } catch (error) {
-    throw new ValidationError(`${source} is not valid YAML: ${(error as Error).message}`, [], {
-      cause: error,
-    })
-  }
+  const document = parseYamlDocument(yamlText, source)
   const parsed = librarySchema.safeParse(document)
   if (!parsed.success)
-    throw new ValidationError(`${source} is not a valid monitor list`, issuesOf(parsed.error))
+    throw new ValidationError(`${source} is not a valid monitor list`, issuesFromZod(parsed.error))
   const issues: FieldIssue[] = []
   const monitors: Monitor[] = []
   parsed.data.monitors.forEach((raw, i) => {

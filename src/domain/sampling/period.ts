@@ -3,6 +3,7 @@
  * explicit range of days (`2026-03-01..2026-03-07`, both ends included).
  */
 import { ValidationError } from '../errors.js'
+import { quoteInput } from '../quote-input.js'
 
 export interface Period {
   /** The period as written: `2026-W10`, `2026-03-01` or `2026-03-01..2026-03-07`. */
@@ -59,7 +60,7 @@ export function parsePeriod(text: string): Period {
   throw new ValidationError('invalid period', [
     {
       path: 'period',
-      message: `must be a day (2026-03-01), an ISO week (2026-W10) or a range (2026-03-01..2026-03-07); got ${JSON.stringify(text)}`,
+      message: `must be a day (2026-03-01), an ISO week (2026-W10) or a range (2026-03-01..2026-03-07); got ${quoteInput(text)}`,
     },
   ])
 }

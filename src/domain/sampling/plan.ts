@@ -4,9 +4,10 @@
  * is allocated across strata, a minimum per moderator, caps, exclusions, the share of audits that
  * get a second QA audit, the outcome matching rule and what an auditor may see (blind review).
  */
-import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
-import { ValidationError, type FieldIssue } from '../errors.js'
+import { ValidationError } from '../errors.js'
+import { parseYamlDocument } from '../parse-yaml-document.js'
+import { issuesFromZod } from '../zod-issues.js'
 
 /** Decision fields a plan may stratify or filter on (plus `attributes.<key>` and `policy_tier`). */
 export const STRATUM_FIELDS = [
@@ -144,15 +145,11 @@ export const planSchema = z.object({
 export type SamplingPlan = z.infer<typeof planSchema>
 export type PlanInput = z.input<typeof planSchema>
 
-function issuesOf(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
-}
-
 /** Validates a plan object; throws ValidationError listing every problem. */
 export function validatePlan(document: unknown, source = 'plan'): SamplingPlan {
   const parsed = planSchema.safeParse(document)
   if (!parsed.success)
-    throw new ValidationError(`${source} is not a valid sampling plan`, issuesOf(parsed.error))
+    throw new ValidationError(`${source} is not a valid sampling plan`, issuesFromZod(parsed.error))
   const plan = parsed.data
   if (plan.allocation.method === 'risk_weighted' && !plan.strata.includes('policy_tier')) {
     // Risk weights are per policy tier, so the tier is always a stratum of a risk-weighted plan.
@@ -163,13 +160,6 @@ export function validatePlan(document: unknown, source = 'plan'): SamplingPlan {
 
 /** Parses and validates a plan YAML (JSON is YAML too). */
 export function parsePlan(text: string, source = 'plan'): SamplingPlan {
-  let document: unknown
-  try {
-    document = parseYaml(text)
-  } catch (error) {
-    throw new ValidationError(`${source} is not valid YAML: ${(error as Error).message}`, [], {
-      cause: error,
-    })
-  }
+  const document = parseYamlDocument(text, source)
   return validatePlan(document, source)
 }

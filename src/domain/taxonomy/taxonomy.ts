@@ -4,9 +4,10 @@
  * that was current when it was made.
  */
 import { readFileSync } from 'node:fs'
-import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
-import { ValidationError, type FieldIssue } from '../errors.js'
+import { ValidationError } from '../errors.js'
+import { parseYamlDocument } from '../parse-yaml-document.js'
+import { issuesFromZod } from '../zod-issues.js'
 
 const code = z
   .string()
@@ -98,21 +99,10 @@ export type Taxonomy = z.infer<typeof taxonomySchema>
 
 /** Parses and validates a taxonomy YAML document; throws ValidationError listing every problem. */
 export function parseTaxonomy(yamlText: string, source = 'taxonomy'): Taxonomy {
-  let document: unknown
-  try {
-    document = parseYaml(yamlText)
-  } catch (error) {
-    throw new ValidationError(`${source} is not valid YAML: ${(error as Error).message}`, [], {
-      cause: error,
-    })
-  }
+  const document = parseYamlDocument(yamlText, source)
   const parsed = taxonomySchema.safeParse(document)
   if (!parsed.success) {
-    const issues: FieldIssue[] = parsed.error.issues.map((i) => ({
-      path: i.path.join('.'),
-      message: i.message,
-    }))
-    throw new ValidationError(`${source} is not a valid taxonomy`, issues)
+    throw new ValidationError(`${source} is not a valid taxonomy`, issuesFromZod(parsed.error))
   }
   return parsed.data
 }

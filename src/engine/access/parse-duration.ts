@@ -1,4 +1,5 @@
 import { ValidationError } from '../../domain/errors.js'
+import { quoteInput } from '../../domain/quote-input.js'
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const
 
@@ -13,7 +14,7 @@ export function parseDuration(text: string, path = 'duration'): number {
     throw new ValidationError('invalid duration', [
       {
         path,
-        message: `must be a positive whole number and a unit m, h, d or w, such as 30d (got ${JSON.stringify(text)})`,
+        message: `must be a positive whole number and a unit m, h, d or w, such as 30d (got ${quoteInput(text)})`,
       },
     ])
   }

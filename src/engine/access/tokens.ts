@@ -23,6 +23,7 @@ import {
 } from '../../store/user-store.js'
 import { recordEvent } from '../trail/record-event.js'
 import { noteAccessChange } from './access-changes.js'
+import { clipInput } from '../../domain/quote-input.js'
 
 export { createUser } from './users.js'
 export type { TokenRow }
@@ -80,7 +81,7 @@ export async function createToken(
     permissions = []
     for (const permission of new Set(input.permissions)) {
       if (!isPermission(permission))
-        issues.push({ path: 'permissions', message: `unknown permission ${permission}` })
+        issues.push({ path: 'permissions', message: `unknown permission ${clipInput(permission)}` })
       else if (!held.includes(permission))
         issues.push({
           path: 'permissions',
@@ -139,7 +140,7 @@ export async function revokeApiToken(
   const result = await database.transaction(async (trx) => {
     const before = await findToken(trx, tokenId)
     if (before === undefined || (options.owner !== undefined && before.userId !== options.owner))
-      throw new NotFoundError(`no token ${tokenId}`)
+      throw new NotFoundError(`no token ${clipInput(tokenId)}`)
     await revokeToken(trx, tokenId, options.now)
     const after = (await findToken(trx, tokenId)) as TokenRow
     await recordEvent(trx, {
@@ -180,3 +181,4 @@ export async function authenticateToken(
 ): Promise<Principal | undefined> {
   return (await authenticateTokenCredential(database, token, now))?.principal
 }
+

@@ -14,6 +14,7 @@ import {
 import { recordEvent } from '../trail/record-event.js'
 import { hashPassword } from './passwords.js'
 import { noteAccessChange } from './access-changes.js'
+import { clipInput, quoteInput } from '../../domain/quote-input.js'
 
 export type { UserRow }
 
@@ -55,7 +56,10 @@ export async function createUser(
     issues.push({ path: 'roles', message: `must list at least one of ${ROLES.join(', ')}` })
   for (const role of input.roles) {
     if (!(ROLES as readonly string[]).includes(role))
-      issues.push({ path: 'roles', message: `unknown role ${role}; roles are ${ROLES.join(', ')}` })
+      issues.push({
+        path: 'roles',
+        message: `unknown role ${clipInput(role)}; roles are ${ROLES.join(', ')}`,
+      })
   }
   for (const [path, values] of [
     ['regions', input.regions],
@@ -65,7 +69,7 @@ export async function createUser(
       if (!SCOPE.test(value))
         issues.push({
           path,
-          message: `${JSON.stringify(value)} must be 1–128 characters without spaces or commas`,
+          message: `${quoteInput(value)} must be 1–128 characters without spaces or commas`,
         })
   }
   if (issues.length > 0) throw new ValidationError('invalid user', issues)

@@ -27,6 +27,7 @@ import { findCurrentTaxonomy } from '../../store/taxonomy-store.js'
 import { getMetric, loadMetricSetup, type MetricSetup } from '../metrics/metric-setup.js'
 import { recordEvent } from '../trail/record-event.js'
 import { measureActionEffect, type ActionEffect } from './measure-effect.js'
+import { clipInput } from '../../domain/quote-input.js'
 
 export interface ActionView extends ActionRecord {
   overdue: boolean
@@ -52,7 +53,7 @@ async function checkRootCause(
   if (taxonomy === undefined) return
   const codes = taxonomy.taxonomy.root_causes.map((r) => r.code)
   if (!codes.includes(rootCause)) {
-    throw new ValidationError(`unknown root cause ${rootCause}`, [
+    throw new ValidationError(`unknown root cause ${clipInput(rootCause)}`, [
       { path: 'rootCause', message: `use a taxonomy root cause: ${codes.join(', ')}` },
     ])
   }
@@ -74,7 +75,7 @@ export async function openAction(
   if (parsed.fromAlert !== undefined) {
     const alert = await findAlert(database.db, parsed.fromAlert)
     if (alert === undefined)
-      throw new ValidationError(`no alert ${parsed.fromAlert}`, [
+      throw new ValidationError(`no alert ${clipInput(parsed.fromAlert)}`, [
         { path: 'fromAlert', message: 'an alert id' },
       ])
     const evidence = alert.evidence as { target?: { scope?: Record<string, string> } }
@@ -95,7 +96,7 @@ export async function openAction(
     rootCause ??= row.rootCause
     if (row.dimension !== undefined && row.value !== undefined) {
       if (!isDimension(row.dimension))
-        throw new ValidationError(`unknown dimension ${row.dimension}`, [
+        throw new ValidationError(`unknown dimension ${clipInput(row.dimension)}`, [
           { path: 'fromPareto.dimension', message: 'a slicing dimension' },
         ])
       scope = { ...(scope ?? {}), [row.dimension]: row.value }
@@ -109,7 +110,7 @@ export async function openAction(
   const setup = await loadMetricSetup(database)
   const definition = getMetric(setup, metric)
   if (definition.kind !== 'proportion' && definition.kind !== 'weighted_score') {
-    throw new ValidationError(`${metric} cannot be measured before and after`, [
+    throw new ValidationError(`${clipInput(metric)} cannot be measured before and after`, [
       { path: 'metric', message: 'use a rate or a score' },
     ])
   }
@@ -133,7 +134,7 @@ export async function openAction(
   }
   await database.transaction(async (trx) => {
     if ((await findAction(trx, actionId)) !== undefined)
-      throw new ValidationError(`action ${actionId} exists`, [
+      throw new ValidationError(`action ${clipInput(actionId)} exists`, [
         { path: 'actionId', message: 'choose another id' },
       ])
     await insertAction(trx, record)
@@ -198,7 +199,7 @@ export async function getAction(
   options: { now: Date; asOf?: string },
 ): Promise<ActionView> {
   const action = await findAction(database.db, actionId)
-  if (action === undefined) throw new NotFoundError(`no corrective action ${actionId}`)
+  if (action === undefined) throw new NotFoundError(`no corrective action ${clipInput(actionId)}`)
   const measured = await measureAction(database, action, {
     asOf: options.asOf ?? toDay(options.now),
     now: options.now,
@@ -230,7 +231,7 @@ export async function updateActionFields(
 ): Promise<ActionView> {
   const patch = parseWith(actionPatchSchema, input, 'corrective action update')
   const action = await findAction(database.db, actionId)
-  if (action === undefined) throw new NotFoundError(`no corrective action ${actionId}`)
+  if (action === undefined) throw new NotFoundError(`no corrective action ${clipInput(actionId)}`)
   await checkRootCause(database, patch.rootCause)
   const { closed, ...fields } = patch
   const update = {

@@ -18,6 +18,7 @@ import {
 } from '../../store/alert-store.js'
 import type { AlertState } from '../../store/schema/index.js'
 import { recordEvent } from '../trail/record-event.js'
+import { clipInput, clipInputs } from '../../domain/quote-input.js'
 
 export const ALERT_STATES: readonly AlertState[] = ['open', 'acknowledged', 'resolved']
 
@@ -28,7 +29,7 @@ export interface AlertDetail extends AlertRecord {
 
 export async function getAlert(database: Database, alertId: string): Promise<AlertDetail> {
   const alert = await findAlert(database.db, alertId)
-  if (alert === undefined) throw new NotFoundError(`no alert ${alertId}`)
+  if (alert === undefined) throw new NotFoundError(`no alert ${clipInput(alertId)}`)
   const [signals, deliveries] = await Promise.all([
     listSignalsOfAlert(database.db, alertId),
     listDeliveries(database.db, { alertId, limit: 100 }),
@@ -45,7 +46,7 @@ export function parseStates(
     .filter((s) => s !== '')
   const bad = states.filter((s) => !(ALERT_STATES as readonly string[]).includes(s))
   if (bad.length > 0)
-    throw new ValidationError(`unknown alert state ${bad.join(', ')}`, [
+    throw new ValidationError(`unknown alert state ${clipInputs(bad)}`, [
       { path: 'state', message: 'use open, acknowledged or resolved' },
     ])
   return states as AlertState[]
@@ -73,7 +74,7 @@ async function transition(
 ): Promise<AlertRecord> {
   return database.transaction(async (trx) => {
     const alert = await findAlert(trx, alertId)
-    if (alert === undefined) throw new NotFoundError(`no alert ${alertId}`)
+    if (alert === undefined) throw new NotFoundError(`no alert ${clipInput(alertId)}`)
     if (alert.state === 'resolved') throw new ConflictError(`alert ${alertId} is already resolved`)
     if (alert.state === to) throw new ConflictError(`alert ${alertId} is already ${to}`)
     await updateAlertState(trx, alertId, { state: to, at: now, by, note })

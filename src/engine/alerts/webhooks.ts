@@ -9,6 +9,8 @@ import {
   upsertWebhook,
   type WebhookRecord,
 } from '../../store/alert-store.js'
+import { clipInput } from '../../domain/quote-input.js'
+import { issuesFromZod } from '../../domain/zod-issues.js'
 
 export const webhookInputSchema = z.strictObject({
   webhookId: z
@@ -33,10 +35,7 @@ export const webhookInputSchema = z.strictObject({
 export async function setWebhook(database: Database, input: unknown): Promise<WebhookRecord> {
   const parsed = webhookInputSchema.safeParse(input)
   if (!parsed.success) {
-    throw new ValidationError(
-      'not a valid webhook',
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    )
+    throw new ValidationError('not a valid webhook', issuesFromZod(parsed.error))
   }
   await upsertWebhook(database.db, parsed.data)
   return (await listWebhooks(database.db)).find(
@@ -50,5 +49,5 @@ export function findWebhooks(database: Database): Promise<WebhookRecord[]> {
 
 export async function removeWebhook(database: Database, webhookId: string): Promise<void> {
   if (!(await deleteWebhook(database.db, webhookId)))
-    throw new NotFoundError(`no webhook ${webhookId}`)
+    throw new NotFoundError(`no webhook ${clipInput(webhookId)}`)
 }

@@ -18,6 +18,7 @@ import {
   type OpenTask,
 } from '../../store/audit-workflow-store.js'
 import { getUser } from '../../store/user-store.js'
+import { clipInputs } from '../../domain/quote-input.js'
 
 /** Primary language subtags, lower-case: `pt-BR` → `pt`. */
 export function primaryLanguages(languages: readonly string[] | null): string[] | null {
@@ -84,7 +85,7 @@ export async function setAuditorProfile(
   const bad = (languages ?? []).filter((l) => !LANGUAGE.test(l))
   if (bad.length > 0) {
     throw new ValidationError('invalid auditor profile', [
-      { path: 'languages', message: `not BCP-47 language tags: ${bad.join(', ')}` },
+      { path: 'languages', message: `not BCP-47 language tags: ${clipInputs(bad)}` },
     ])
   }
   const profile = {

@@ -28,6 +28,7 @@ import {
   type DisputeRow,
 } from '../../store/audit-workflow-store.js'
 import { getCurrentTaxonomy } from '../../store/taxonomy-store.js'
+import { clipInput } from '../../domain/quote-input.js'
 
 export const DEFAULT_DISPUTE_WINDOW_DAYS = 14
 
@@ -76,7 +77,7 @@ export async function fileDispute(
     audit === undefined ? undefined : await findDecision(database.db, audit.decisionId)
   // An audit of someone else's decision is "not found" to a moderator.
   if (audit === undefined || decision === undefined || decision.actorId !== principal.userId) {
-    throw new NotFoundError(`no audit ${input.audit_id} of your decisions`)
+    throw new NotFoundError(`no audit ${clipInput(input.audit_id)} of your decisions`)
   }
   if (audit.kind !== 'qa') {
     throw new ValidationError('only a first QA audit can be disputed', [
@@ -118,7 +119,7 @@ export async function listDisputes(
 /** A dispute with the disputed audit and the original decision, for the arbitrator. */
 export async function getDisputeForArbitration(database: Database, disputeId: string) {
   const dispute = await findDispute(database.db, disputeId)
-  if (dispute === undefined) throw new NotFoundError(`no dispute ${disputeId}`)
+  if (dispute === undefined) throw new NotFoundError(`no dispute ${clipInput(disputeId)}`)
   const audit = await findAudit(database.db, dispute.auditId)
   const decision = await findDecision(database.db, dispute.decisionId)
   return { dispute: toView(dispute), audit, decision }
@@ -135,7 +136,7 @@ export async function settleDispute(
   const index = indexTaxonomy(taxonomy)
   return database.transaction(async (trx) => {
     const dispute = await findDispute(trx, disputeId)
-    if (dispute === undefined) throw new NotFoundError(`no dispute ${disputeId}`)
+    if (dispute === undefined) throw new NotFoundError(`no dispute ${clipInput(disputeId)}`)
     if (dispute.resolution !== null)
       throw new ConflictError(`dispute ${disputeId} is already settled (${dispute.resolution})`)
     const audit = await findAudit(trx, dispute.auditId)

@@ -36,6 +36,7 @@ import {
 import { findPlan, findSample, type StoredPlan } from '../../store/sampling-store.js'
 import { getCurrentTaxonomy } from '../../store/taxonomy-store.js'
 import { assignOpenTasks, primaryLanguages } from './assign-tasks.js'
+import { clipInput } from '../../domain/quote-input.js'
 
 export const DEFAULT_LEASE_MINUTES = 30
 
@@ -176,7 +177,7 @@ export async function getTaskView(
   const task = await findTask(database.db, taskId)
   // Someone else's task is "not found" to this auditor: its existence reveals nothing.
   if (task === undefined || task.assigneeId !== principal.userId)
-    throw new NotFoundError(`no task ${taskId} of yours`)
+    throw new NotFoundError(`no task ${clipInput(taskId)} of yours`)
   const decision = await decisionOf(database, task)
   const plan = (await planOf(database, task))?.plan
   if (task.completedAuditId !== null) {
@@ -213,7 +214,7 @@ export async function submitVerdict(
   const result = await database.transaction(async (trx) => {
     const task = await findTask(trx, taskId, true)
     if (task === undefined || task.assigneeId !== principal.userId)
-      throw new NotFoundError(`no task ${taskId} of yours`)
+      throw new NotFoundError(`no task ${clipInput(taskId)} of yours`)
     if (task.completedAuditId !== null)
       throw new ConflictError(
         `task ${taskId} already has a verdict; verdicts are never overwritten`,

@@ -12,6 +12,7 @@ import {
 import type { Database } from '../../store/db.js'
 import { deleteStoredMonitor, listStoredMonitors, saveMonitor } from '../../store/monitor-store.js'
 import { getMetric, loadMetricSetup, type MetricSetup } from '../metrics/metric-setup.js'
+import { clipInput } from '../../domain/quote-input.js'
 
 export interface MonitorEntry {
   monitor: Monitor
@@ -37,7 +38,7 @@ export async function listMonitors(database: Database): Promise<MonitorEntry[]> 
 
 export async function getMonitor(database: Database, monitorId: string): Promise<MonitorEntry> {
   const found = (await listMonitors(database)).find((e) => e.monitor.id === monitorId)
-  if (found === undefined) throw new NotFoundError(`no monitor ${monitorId}`)
+  if (found === undefined) throw new NotFoundError(`no monitor ${clipInput(monitorId)}`)
   return found
 }
 
@@ -86,5 +87,5 @@ export async function deleteMonitor(database: Database, monitorId: string): Prom
       `${monitorId} is a default monitor; switch it off with enabled: false instead`,
     )
   }
-  throw new NotFoundError(`no monitor ${monitorId}`)
+  throw new NotFoundError(`no monitor ${clipInput(monitorId)}`)
 }

@@ -45,6 +45,7 @@ import { getMetric, loadMetricSetup, type MetricSetup } from '../metrics/metric-
 import { evaluateTargets } from '../targets/evaluate-targets.js'
 import { raiseSignals, type PendingSignal, type RaiseResult } from '../alerts/raise-alerts.js'
 import { checkMonitorMetric, listMonitors } from './monitors.js'
+import { clipInput, clipInputs } from '../../domain/quote-input.js'
 
 export interface RunMonitorsOptions {
   /** The run's date (YYYY-MM-DD): periods that ended before it are judged. */
@@ -79,7 +80,9 @@ const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/
 
 function checkDay(value: string, path: string): void {
   if (!DAY_PATTERN.test(value) || Number.isNaN(new Date(`${value}T00:00:00Z`).getTime())) {
-    throw new ValidationError(`not a date: ${value}`, [{ path, message: 'expected YYYY-MM-DD' }])
+    throw new ValidationError(`not a date: ${clipInput(value)}`, [
+      { path, message: 'expected YYYY-MM-DD' },
+    ])
   }
 }
 
@@ -404,7 +407,7 @@ export async function runMonitors(
   if (wanted !== null) {
     const missing = [...wanted].filter((id) => !entries.some((e) => e.monitor.id === id))
     if (missing.length > 0)
-      throw new ValidationError(`no monitor ${missing.join(', ')}`, [
+      throw new ValidationError(`no monitor ${clipInputs(missing)}`, [
         { path: 'monitor', message: 'see assay monitor list' },
       ])
   }

@@ -18,6 +18,7 @@ import type { Database } from '../../store/db.js'
 import { findPlan, type StoredPlan } from '../../store/sampling-store.js'
 import { countVolumes, createKeyOfValues, policyTiers, withErrors } from './draw-sample.js'
 import { compileStreamingPlan, type StreamingPlan } from './draw-streaming.js'
+import { quoteInput } from '../../domain/quote-input.js'
 
 export interface CompileIngestPlansOptions {
   /** The ingest's "now" (default the current time): its period's predecessor is the reference. */
@@ -46,7 +47,7 @@ export async function compileIngestPlans(
       `unknown sampling plan${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`,
       unknown.map((id) => ({
         path: options.path ?? 'sampleWith',
-        message: `no sampling plan ${JSON.stringify(id)} is stored (POST /v1/plans stores one, and so does assay sample PLAN.yaml --dry-run)`,
+        message: `no sampling plan ${quoteInput(id)} is stored (POST /v1/plans stores one, and so does assay sample PLAN.yaml --dry-run)`,
       })),
     )
   }

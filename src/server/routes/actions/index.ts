@@ -13,6 +13,7 @@ import {
 } from '../../../engine/actions/corrective-actions.js'
 import type { App } from '../../app.js'
 import { requirePermission } from '../../auth.js'
+import { clipInputs } from '../../../domain/quote-input.js'
 
 const json = (description: string) => ({
   description,
@@ -87,7 +88,7 @@ export function registerActionRoutes(app: App, ctx: Context): void {
         {
           error: {
             code: 'validation_failed',
-            message: `unknown status ${bad.join(', ')}`,
+            message: `unknown status ${clipInputs(bad)}`,
             details: [{ path: 'status', message: `use ${STATUSES.join(', ')}` }],
           },
         },

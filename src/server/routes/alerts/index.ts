@@ -6,7 +6,8 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import type { Context } from '../../../context.js'
 import type { Principal } from '../../../domain/access.js'
-import { NotFoundError } from '../../../domain/errors.js'
+import { NotFoundError, ValidationError } from '../../../domain/errors.js'
+import { isWellFormedText, LONE_SURROGATE_MESSAGE } from '../../../domain/unicode-text.js'
 import {
   acknowledgeAlert,
   countAlertsByState,
@@ -134,7 +135,12 @@ const deleteWebhookRoute = createRoute({
 
 async function noteOf(c: { req: { json(): Promise<unknown> } }): Promise<string | undefined> {
   const body = (await c.req.json().catch(() => ({}))) as { note?: unknown } | null
-  return typeof body?.note === 'string' ? body.note : undefined
+  if (typeof body?.note !== 'string') return undefined
+  if (!isWellFormedText(body.note))
+    throw new ValidationError('the request is not valid', [
+      { path: 'note', message: LONE_SURROGATE_MESSAGE },
+    ])
+  return body.note
 }
 
 export function registerAlertRoutes(app: App, ctx: Context): void {

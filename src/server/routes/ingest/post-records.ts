@@ -14,6 +14,7 @@ import { ingestRecords, parseJsonLine, type IncomingRow } from '../../../engine/
 import { compileIngestPlans } from '../../../engine/sampling/compile-ingest-plans.js'
 import type { App } from '../../app.js'
 import { requirePermission } from '../../auth.js'
+import { quoteInput } from '../../../domain/quote-input.js'
 
 const SOURCE = 'request'
 
@@ -66,7 +67,7 @@ export function rowsFromBody(text: string, contentType: string): IncomingRow[] {
   }
   if (type !== 'application/json' && type !== '') {
     throw new ValidationError(
-      `content-type must be application/json (an array of records) or application/x-ndjson (got ${type})`,
+      `content-type must be application/json (an array of records) or application/x-ndjson (got ${quoteInput(type)})`,
     )
   }
   let body: unknown

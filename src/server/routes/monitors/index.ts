@@ -13,6 +13,7 @@ import type { App } from '../../app.js'
 import { requirePermission } from '../../auth.js'
 import { registerActionRoutes } from '../actions/index.js'
 import { registerAlertRoutes } from '../alerts/index.js'
+import { issuesFromZod } from '../../../domain/zod-issues.js'
 
 const json = (description: string, schema: z.ZodType = z.record(z.string(), z.unknown())) => ({
   description,
@@ -91,10 +92,7 @@ export function registerMonitoringRoutes(app: App, ctx: Context): void {
           error: {
             code: 'validation_failed',
             message: 'the request is not valid',
-            details: parsed.error.issues.map((i) => ({
-              path: i.path.join('.'),
-              message: i.message,
-            })),
+            details: issuesFromZod(parsed.error),
           },
         },
         400,

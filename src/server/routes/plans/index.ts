@@ -6,6 +6,7 @@ import { listSamplingPlans, findSamplingPlan } from '../../../engine/sampling/pl
 import { planSampleSize, savePlan } from '../../../engine/sampling/plans.js'
 import type { App } from '../../app.js'
 import { requirePermission } from '../../auth.js'
+import { clipInput } from '../../../domain/quote-input.js'
 
 const planJson = z
   .object({
@@ -148,7 +149,7 @@ export function registerPlanRoutes(app: App, ctx: Context): void {
   app.openapi(getRoute, async (c) => {
     const { planId } = c.req.valid('param')
     const plan = await findSamplingPlan(ctx.database, planId, c.req.valid('query').version)
-    if (plan === undefined) throw new NotFoundError(`no sampling plan ${planId}`)
+    if (plan === undefined) throw new NotFoundError(`no sampling plan ${clipInput(planId)}`)
     return c.json(toJson(plan), 200)
   })
 }
