@@ -20,6 +20,7 @@ import {
   type SecurityOptions,
 } from './auth.js'
 import { accessChanges } from '../engine/access/access-changes.js'
+import { createTokenUseRecorder } from '../engine/access/tokens.js'
 import { readDataVersion } from '../engine/status/read-data-version.js'
 import { translateDatabaseError } from '../store/translate-error.js'
 import { errorBody, STATUS_BY_CODE, type ErrorBody } from './errors.js'
@@ -107,7 +108,7 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
   )
 
   const cache = options.responseCache === undefined ? new ResponseCache() : options.responseCache
-  app.use('/v1/*', authenticate(ctx, cache?.principals))
+  app.use('/v1/*', authenticate(ctx, cache?.principals, createTokenUseRecorder(ctx.database)))
   if (security.ingestRateLimit !== null) {
     const ingestLimiter = new TokenBucketLimiter(security.ingestRateLimit, () =>
       ctx.clock.now().getTime(),

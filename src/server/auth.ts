@@ -5,7 +5,8 @@
  * - a sign-in session cookie (`assay_session`, httpOnly, SameSite=Strict), for the web app: every
  *   unsafe method (POST, PUT, PATCH, DELETE) must also carry `x-csrf-token`, the token returned by
  *   sign-in and by GET /v1/session, and must not be marked `Sec-Fetch-Site: cross-site`.
- * A bearer header wins when both are sent. Then the route's rule in ROUTE_PERMISSIONS is enforced:
+ * A bearer header wins when both are sent. A token's `last_used_at` is kept current to the minute.
+ * Then the route's rule in ROUTE_PERMISSIONS is enforced:
  * `public` (no credential), `authenticated` (any principal) or one permission.
  */
 import { createHash } from 'node:crypto'
@@ -20,7 +21,7 @@ import {
   DEFAULT_SESSION_TTL_MS,
   isValidCsrfToken,
 } from '../engine/access/sessions.js'
-import { authenticateTokenCredential } from '../engine/access/tokens.js'
+import { authenticateTokenCredential, type TokenUseRecorder } from '../engine/access/tokens.js'
 import type { TokenBucketOptions } from './rate-limit.js'
 
 export const SESSION_COOKIE = 'assay_session'
@@ -238,6 +239,7 @@ async function authenticateRequest(
 export function authenticate(
   ctx: Context,
   memo?: PrincipalMemo,
+  tokenUses?: TokenUseRecorder,
 ): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
     const key = matchedRouteKey(c)
@@ -246,6 +248,12 @@ export function authenticate(
     const { principal, credential } = await authenticateRequest(ctx, c, memo)
     c.set('principal', principal)
     c.set('credential', credential)
+    // A write at most once a minute per token (remembered authentications included); a failure
+    // (the database restarting) costs the request nothing.
+    if (credential.kind === 'token' && tokenUses !== undefined)
+      await tokenUses.noteUse(credential.tokenId, ctx.clock.now()).catch((error: unknown) => {
+        ctx.logger.debug({ err: error }, 'could not record the use of an API token')
+      })
     if (rule !== undefined && !isAllowedByRule(principal, rule)) {
       if (typeof rule === 'object') {
         throw new AppError(

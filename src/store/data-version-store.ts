@@ -11,9 +11,10 @@
  *   (CLI ingest, workers, other servers, COPY). They are published by each backend after its
  *   transaction commits, within about a second (PostgreSQL 15+ flushes pending statistics at most
  *   once a second, and at the latest when the backend has been idle for 10 s), so a reader that
- *   sees a new count also sees the data. `sessions` is left out: signing in and out changes no
- *   data a report shows (and appends an event anyway). A statistics reset (pg_stat_reset, a
- *   crash) changes the value too, which only costs a recomputation.
+ *   sees a new count also sees the data. `sessions` and `api_tokens` are left out: signing in and
+ *   out, and a token's `last_used_at` (written about once a minute per token in use), change no
+ *   data a report shows, and every other change to them appends an event anyway. A statistics
+ *   reset (pg_stat_reset, a crash) changes the value too, which only costs a recomputation.
  * Temporary tables (ingest staging) are left out; their writes reach permanent tables anyway.
  */
 import { sql, type Kysely } from 'kysely'
@@ -26,7 +27,7 @@ export async function findDataVersion(db: Kysely<Schema>): Promise<string> {
       (select sum(pg_stat_get_tuples_inserted(c.oid) + pg_stat_get_tuples_updated(c.oid)
                   + pg_stat_get_tuples_deleted(c.oid))
          from pg_class c
-        where c.relkind = 'r' and c.relpersistence = 'p' and c.relname <> 'sessions'
+        where c.relkind = 'r' and c.relpersistence = 'p' and c.relname not in ('sessions', 'api_tokens')
           and c.relnamespace = (select oid from pg_namespace where nspname = current_schema())
       ) as changes
   `.execute(db)

@@ -196,6 +196,29 @@ export async function revokeToken(db: Kysely<Schema>, tokenId: string, at: Date)
   if (result.numUpdatedRows === 0n) throw new NotFoundError(`no active token ${clipInput(tokenId)}`)
 }
 
+/**
+ * Sets a token's last use to `at` unless it is already within `resolutionMs` of it (so that
+ * several processes noting the same minute write once) or later; returns whether it wrote.
+ */
+export async function touchToken(
+  db: Kysely<Schema>,
+  tokenId: string,
+  at: Date,
+  resolutionMs: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('apiTokens')
+    .set({ lastUsedAt: at })
+    .where('tokenId', '=', tokenId)
+    .where((eb) =>
+      eb.or([
+        eb('lastUsedAt', 'is', null),
+        eb('lastUsedAt', '<=', new Date(at.getTime() - resolutionMs)),
+      ]),
+    )
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
 
 function toPrincipal(row: {
   userId: string

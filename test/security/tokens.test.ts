@@ -1,9 +1,10 @@
+import { sql } from 'kysely'
 import { expect, it } from 'vitest'
 import { createToken, listApiTokens, revokeApiToken } from '../../src/engine/access/tokens.js'
 import { createUser } from '../../src/engine/access/users.js'
 import { authHeaders } from '../helpers/auth.js'
 import { describeEachBackend } from '../helpers/db.js'
-import { errorCode, jsonRequest, makeApp } from './helpers.js'
+import { errorCode, jsonRequest, makeApp, manualClock } from './helpers.js'
 
 describeEachBackend('API tokens', (get) => {
   it('stores only the hash and never lists the secret', async () => {
@@ -139,6 +140,63 @@ describeEachBackend('API tokens', (get) => {
       ['cli:ops', 'token.revoke'],
     ])
     expect(JSON.stringify(events)).not.toContain(created.token)
+  })
+
+  it('records when a token was last used, writing at most once a minute per token', async () => {
+    const { database } = get()
+    const clock = manualClock(new Date('2026-11-25T12:00:00.000Z'))
+    // Authentications remembered (as `assay serve` does) are uses too.
+    const { app } = await makeApp(database, { clock })
+    await createUser(database, { userId: 'user-of-tokens', roles: ['viewer'] })
+    const used = await createToken(database, { userId: 'user-of-tokens', name: 'used' })
+    await createToken(database, { userId: 'user-of-tokens', name: 'idle' })
+    const lastUsed = async () =>
+      Object.fromEntries(
+        (await listApiTokens(database, 'user-of-tokens')).map((t) => [
+          t.name,
+          t.lastUsedAt === null ? null : new Date(t.lastUsedAt).toISOString(),
+        ]),
+      )
+    // The row version: any write to the row makes a new one.
+    const version = async () =>
+      (
+        await sql<{
+          xmin: string
+        }>`select xmin::text from api_tokens where token_id = ${used.tokenId}`.execute(database.db)
+      ).rows[0]?.xmin
+    expect(await lastUsed()).toEqual({ used: null, idle: null })
+    const call = () =>
+      app.request('/v1/status', { headers: { authorization: `Bearer ${used.token}` } })
+    expect((await call()).status).toBe(200)
+    expect(await lastUsed()).toEqual({ used: '2026-11-25T12:00:00.000Z', idle: null })
+    const updatesBefore = await version()
+    // Within the minute: no write, however many requests (a forbidden one is a use too).
+    clock.advance(30_000)
+    for (let i = 0; i < 20; i++) await call()
+    const forbidden = await app.request('/v1/users', {
+      headers: { authorization: `Bearer ${used.token}` },
+    })
+    expect(forbidden.status).toBe(403)
+    expect(await lastUsed()).toEqual({ used: '2026-11-25T12:00:00.000Z', idle: null })
+    // Another process (a second app) that wrote nothing yet skips the row touched this minute.
+    const { app: other } = await makeApp(database, { clock })
+    await other.request('/v1/status', { headers: { authorization: `Bearer ${used.token}` } })
+    expect(await lastUsed()).toEqual({ used: '2026-11-25T12:00:00.000Z', idle: null })
+    expect(await version()).toBe(updatesBefore)
+    clock.advance(31_000)
+    await call()
+    expect(await lastUsed()).toEqual({ used: '2026-11-25T12:01:01.000Z', idle: null })
+    // The admin's view: GET /v1/tokens shows it too.
+    const listed = await app.request('/v1/tokens', {
+      headers: { authorization: `Bearer ${used.token}` },
+    })
+    const tokens = (
+      (await listed.json()) as { tokens: { name: string; lastUsedAt: string | null }[] }
+    ).tokens
+    expect(tokens.map((t) => [t.name, t.lastUsedAt])).toEqual([
+      ['idle', null],
+      ['used', '2026-11-25T12:01:01.000Z'],
+    ])
   })
 
   it('rate-limits ingest POSTs per token with 429 and Retry-After, and leaves reads and other tokens alone', async () => {

@@ -72,7 +72,7 @@ export function registerToken(program: Command): void {
   addStoreOptions(
     token
       .command('list')
-      .description("a user's tokens (never their secrets)")
+      .description("a user's tokens (never their secrets), with when each was last used")
       .requiredOption('--user <user>')
       .option('--json', 'print JSON'),
   ).action(async (flags: StoreFlags & { user: string; json?: boolean }) => {
@@ -88,8 +88,12 @@ export function registerToken(program: Command): void {
             ? 'expired'
             : 'active'
         const expires = t.expiresAt ? `expires ${new Date(t.expiresAt).toISOString()}` : 'no expiry'
+        // To the minute: the server writes a token's last use at most once a minute.
+        const used = t.lastUsedAt
+          ? `last used ${new Date(t.lastUsedAt).toISOString().slice(0, 16)}Z`
+          : 'never used'
         console.log(
-          `${t.tokenId}  ${state.padEnd(7)}  ${t.name}  (${expires}; ${t.permissions ? t.permissions.join(',') : 'all permissions'})`,
+          `${t.tokenId}  ${state.padEnd(7)}  ${t.name}  (${used}; ${expires}; ${t.permissions ? t.permissions.join(',') : 'all permissions'})`,
         )
       }
     })

@@ -19,6 +19,7 @@ import {
   insertToken,
   listTokens,
   revokeToken,
+  touchToken,
   type TokenRow,
 } from '../../store/user-store.js'
 import { recordEvent } from '../trail/record-event.js'
@@ -182,3 +183,47 @@ export async function authenticateToken(
   return (await authenticateTokenCredential(database, token, now))?.principal
 }
 
+/** A token's `lastUsedAt` is at most this much older than its last use (default 1 minute). */
+export const TOKEN_USE_RESOLUTION_MS = 60_000
+
+/** Notes API token uses in the store, cheaply: see createTokenUseRecorder. */
+export interface TokenUseRecorder {
+  /** Records that `tokenId` was used at `at`; writes only when the stored time is too old. */
+  noteUse(tokenId: string, at: Date): Promise<void>
+}
+
+/**
+ * Keeps `api_tokens.last_used_at` current to within `resolutionMs`, so that an admin can spot
+ * tokens nobody uses any more (`assay token list`): one UPDATE per token per minute and process at
+ * most, not one per request. The times written are remembered per token (the 10,000 most recent;
+ * a forgotten one costs a write); the UPDATE itself skips a row another process touched within
+ * the minute. A failed write is forgotten, so the next use tries again.
+ */
+export function createTokenUseRecorder(
+  database: Database,
+  options: { resolutionMs?: number; maxTokens?: number } = {},
+): TokenUseRecorder {
+  const resolutionMs = options.resolutionMs ?? TOKEN_USE_RESOLUTION_MS
+  const maxTokens = options.maxTokens ?? 10_000
+  const written = new Map<string, number>()
+  return {
+    async noteUse(tokenId, at) {
+      const ms = at.getTime()
+      const last = written.get(tokenId)
+      if (last !== undefined && ms >= last && ms - last < resolutionMs) return
+      // Set before the write: concurrent requests with this token do not write again.
+      written.delete(tokenId)
+      written.set(tokenId, ms)
+      for (const oldest of written.keys()) {
+        if (written.size <= maxTokens) break
+        written.delete(oldest)
+      }
+      try {
+        await touchToken(database.db, tokenId, at, resolutionMs)
+      } catch (error) {
+        if (written.get(tokenId) === ms) written.delete(tokenId)
+        throw error
+      }
+    },
+  }
+}

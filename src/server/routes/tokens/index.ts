@@ -21,6 +21,10 @@ const tokenSchema = z.object({
   createdAt: z.string(),
   expiresAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
+  lastUsedAt: z
+    .string()
+    .nullable()
+    .openapi({ description: 'when the token was last used, to within a minute; null: never' }),
   permissions: z.array(z.string()).nullable(),
 })
 
@@ -33,6 +37,7 @@ function toJson(row: TokenRow) {
     createdAt: new Date(row.createdAt).toISOString(),
     expiresAt: iso(row.expiresAt),
     revokedAt: iso(row.revokedAt),
+    lastUsedAt: iso(row.lastUsedAt),
     permissions: row.permissions,
   }
 }
