@@ -295,9 +295,18 @@ export class ResponseCache {
     return this.entries.size
   }
 
-  /** Resolves once no background refresh is running: await it before closing the database. */
+  /**
+   * Resolves once no background work is left — refreshes of stale entries, and a read of the
+   * store's data version that requests stopped waiting for — so that the database can be closed.
+   * Call it after the server has stopped taking requests (`assay serve` does at shutdown).
+   */
   async settled(): Promise<void> {
-    while (this.refreshing.size > 0) await Promise.all(this.refreshing.values())
+    for (;;) {
+      const pending: Promise<unknown>[] = [...this.refreshing.values()]
+      if (this.storeVersionRead !== undefined) pending.push(this.storeVersionRead.promise)
+      if (pending.length === 0) return
+      await Promise.allSettled(pending)
+    }
   }
 
   /** Makes every entry stale for good: the next GET of each computes again. */

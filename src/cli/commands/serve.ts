@@ -4,6 +4,7 @@ import { createContext, type Context } from '../../context.js'
 import { initStore } from '../../engine/setup/init-store.js'
 import { startMonitorSchedule } from '../../engine/monitoring/schedule.js'
 import { createApp } from '../../server/app.js'
+import { ResponseCache } from '../../server/response-cache.js'
 import { addStoreOptions, configFrom, type StoreFlags } from '../shared.js'
 
 interface ServeFlags extends StoreFlags {
@@ -12,22 +13,59 @@ interface ServeFlags extends StoreFlags {
   monitorInterval?: string
 }
 
-/** Serves the API (and, later, the web app) until SIGINT/SIGTERM, then closes cleanly. */
-export async function serveUntilStopped(ctx: Context, host: string, port: number): Promise<void> {
-  const app = createApp(ctx)
+export interface ServeOptions {
+  /** Stops the server when aborted; SIGINT and SIGTERM always do. */
+  signal?: AbortSignal
+  /** The response cache the app uses (createApp's default: a new one; null: none). */
+  responseCache?: ResponseCache | null
+  /** Called once listening, with the port (useful with port 0). */
+  onListening?: (port: number) => void
+}
+
+/**
+ * Serves the API and the web app until SIGINT/SIGTERM (or `options.signal`), then stops cleanly:
+ * the server stops accepting connections, requests still being handled finish (even those whose
+ * client has gone), and the response cache's background work — refreshes of stale entries, a read
+ * of the data version — settles. Only then does it resolve, so the caller may close the database
+ * (before, a refresh still running met a closed pool: "Cannot use a pool after calling end").
+ */
+export async function serveUntilStopped(
+  ctx: Context,
+  host: string,
+  port: number,
+  options: ServeOptions = {},
+): Promise<void> {
+  const cache = options.responseCache === undefined ? new ResponseCache() : options.responseCache
+  const app = createApp(ctx, { responseCache: cache })
+  const handling = new Set<Promise<unknown>>()
+  const fetch = (request: Request) => {
+    const answer = Promise.resolve(app.fetch(request))
+    handling.add(answer)
+    const done = () => handling.delete(answer)
+    answer.then(done, done)
+    return answer
+  }
   await new Promise<void>((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
+    const server = serve({ fetch, hostname: host, port }, (info) => {
       console.log(
         `Assay is serving ${ctx.database.location} at http://${host}:${info.port}/ (web app at /, API under /v1, Ctrl-C to stop)`,
       )
+      options.onListening?.(info.port)
     })
     server.on('error', reject)
     const stop = () => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      options.signal?.removeEventListener('abort', stop)
       server.close(() => resolve())
     }
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
+    if (options.signal?.aborted === true) stop()
+    else options.signal?.addEventListener('abort', stop, { once: true })
   })
+  while (handling.size > 0) await Promise.allSettled([...handling])
+  await cache?.settled()
 }
 
 export function parsePort(value: string | undefined): number | undefined {
