@@ -135,11 +135,25 @@ export async function hasRows(connection: RawConnection, table: string): Promise
 }
 
 const COLLATABLE = new Set(['text', 'character varying', 'character'])
+const JSON_TYPES = new Set(['json', 'jsonb'])
+
+/** The json and jsonb columns of a table: row_to_json writes their JSON `null` as it writes SQL NULL. */
+export function jsonColumns(table: DumpTable): DumpColumn[] {
+  return table.columns.filter((c) => JSON_TYPES.has(c.dataType))
+}
+
+/** One exported row: its JSON text, and which json/jsonb columns hold JSON `null` (not SQL NULL). */
+export interface DumpRow {
+  line: string
+  jsonNulls: string[]
+}
 
 /**
  * Opens a cursor `name` over a table's rows as JSON text (row_to_json: every column by name, with
  * the server's exact text for each value), in primary-key order under the "C" collation so that
- * any two stores order them alike; tables without a key are ordered by their JSON text.
+ * any two stores order them alike; tables without a key are ordered by their JSON text. For a
+ * table with json/jsonb columns each row also says which of them hold JSON `null`, which the line
+ * alone cannot tell from SQL NULL.
  */
 export async function declareRowCursor(
   connection: RawConnection,
@@ -155,44 +169,119 @@ export async function declareRowCursor(
             return `t.${quoteIdent(column)}${COLLATABLE.has(type) ? ' collate "C"' : ''}`
           })
           .join(', ')
+  // Column positions, comma-separated ('' for none): plain numbers, whatever the column names.
+  const nulls = jsonColumns(table).map((c) => {
+    const position = table.columns.indexOf(c)
+    return `case when ${c.dataType}_typeof(t.${quoteIdent(c.name)}) = 'null' then '${position}' end`
+  })
+  const jsonNulls = nulls.length === 0 ? `''` : `concat_ws(',', ${nulls.join(', ')})`
   await connection.query(
-    `declare ${quoteIdent(name)} no scroll cursor for select row_to_json(t)::text as line from ${quoteIdent(table.name)} t order by ${order}`,
+    `declare ${quoteIdent(name)} no scroll cursor for select row_to_json(t)::text as line, ${jsonNulls} as "jsonNulls" from ${quoteIdent(table.name)} t order by ${order}`,
     [],
   )
 }
 
-export async function fetchLines(
+/** The next `count` rows of a cursor opened by declareRowCursor over `table`. */
+export async function fetchRows(
   connection: RawConnection,
   cursor: string,
+  table: DumpTable,
   count: number,
-): Promise<string[]> {
-  const { rows } = await connection.query<{ line: string }>(
+): Promise<DumpRow[]> {
+  const { rows } = await connection.query<{ line: string; jsonNulls: string }>(
     `fetch ${count} from ${quoteIdent(cursor)}`,
     [],
   )
-  return rows.map((r) => r.line)
+  return rows.map((r) => ({
+    line: r.line,
+    jsonNulls:
+      r.jsonNulls === ''
+        ? []
+        : r.jsonNulls.split(',').map((position) => table.columns[Number(position)]?.name ?? ''),
+  }))
 }
 
 export async function closeCursor(connection: RawConnection, cursor: string): Promise<void> {
   await connection.query(`close ${quoteIdent(cursor)}`, [])
 }
 
-/** Inserts rows given as JSON objects (the export's lines) into `table`; returns how many. */
+/**
+ * Inserts rows given as JSON objects (the export's lines) into `table`; returns how many.
+ * `jsonNulls` names, per json/jsonb column, the rows (1-based positions in `lines`) whose value is
+ * JSON `null` rather than SQL NULL: json_populate_recordset reads both as SQL NULL.
+ */
 export async function insertJsonRows(
   connection: RawConnection,
   table: DumpTable,
   lines: readonly string[],
+  jsonNulls: ReadonlyMap<string, readonly number[]> = new Map(),
 ): Promise<number> {
-  const columns = table.columns
-    .filter((c) => !c.generated)
-    .map((c) => quoteIdent(c.name))
-    .join(', ')
+  const inserted = table.columns.filter((c) => !c.generated)
+  const params: unknown[] = [`[${lines.join(',')}]`]
+  const values = inserted.map((c) => {
+    const column = `r.${quoteIdent(c.name)}`
+    const positions = jsonNulls.get(c.name)
+    if (positions === undefined || positions.length === 0 || !JSON_TYPES.has(c.dataType))
+      return column
+    params.push(positions)
+    return `case when r.ordinality = any($${params.length}::int[]) and ${column} is null then 'null'::${c.dataType} else ${column} end`
+  })
   const result = await connection.query(
-    `insert into ${quoteIdent(table.name)} (${columns}) overriding system value
-     select ${columns} from json_populate_recordset(null::${quoteIdent(table.name)}, $1::json)`,
-    [`[${lines.join(',')}]`],
+    `insert into ${quoteIdent(table.name)} (${inserted.map((c) => quoteIdent(c.name)).join(', ')}) overriding system value
+     select ${values.join(', ')}
+       from json_populate_recordset(null::${quoteIdent(table.name)}, $1::json) with ordinality as r`,
+    params,
   )
   return result.rowCount
+}
+
+/** A foreign key from a table to itself, and how it was declared (to put it back after an import). */
+export interface SelfReference {
+  table: string
+  constraint: string
+  deferrable: boolean
+  initiallyDeferred: boolean
+}
+
+/** The foreign keys of the current schema whose table references itself. */
+export async function listSelfReferences(connection: RawConnection): Promise<SelfReference[]> {
+  const { rows } = await connection.query<SelfReference>(
+    `select c.relname as "table", k.conname as "constraint", k.condeferrable as deferrable,
+            k.condeferred as "initiallyDeferred"
+       from pg_catalog.pg_constraint k
+       join pg_catalog.pg_class c on c.oid = k.conrelid
+      where k.contype = 'f' and k.conrelid = k.confrelid
+        and c.relnamespace = (select oid from pg_catalog.pg_namespace where nspname = current_schema())
+      order by 1, 2`,
+    [],
+  )
+  return rows
+}
+
+/**
+ * Makes a self-referencing foreign key deferrable and deferred for the rest of the import
+ * transaction (or back as it was), so that a row may reference a row inserted after it: rows are
+ * inserted in key order, not in reference order. Needs table ownership, like setUserTriggers.
+ */
+export async function setDeferred(
+  connection: RawConnection,
+  reference: SelfReference,
+  deferred: boolean,
+): Promise<void> {
+  const declared = deferred
+    ? 'deferrable initially deferred'
+    : reference.deferrable
+      ? `deferrable initially ${reference.initiallyDeferred ? 'deferred' : 'immediate'}`
+      : 'not deferrable'
+  await connection.query(
+    `alter table ${quoteIdent(reference.table)} alter constraint ${quoteIdent(reference.constraint)} ${declared}`,
+    [],
+  )
+}
+
+/** Checks every deferred constraint now (they would be checked at commit otherwise). */
+export async function checkDeferredConstraints(connection: RawConnection): Promise<void> {
+  await connection.query('set constraints all immediate', [])
 }
 
 /**

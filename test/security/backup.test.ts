@@ -8,6 +8,7 @@ import { createUser } from '../../src/engine/access/users.js'
 import { signIn } from '../../src/engine/access/sessions.js'
 import { exportStore } from '../../src/engine/backup/export-store.js'
 import { importStore, orderParentsFirst } from '../../src/engine/backup/import-store.js'
+import type { Manifest } from '../../src/engine/backup/manifest.js'
 import { recordEvent } from '../../src/engine/trail/record-event.js'
 import { verifyTrail } from '../../src/engine/trail/verify-trail.js'
 import { initStore } from '../../src/engine/setup/init-store.js'
@@ -72,6 +73,40 @@ break	tab "quoted" \\backslash', '1999-12-31 23:59:59+00', 'eu', 'q', 'machine',
     before: { a: 1.5 },
     after: { a: [0.1, 'x'] },
   })
+  await seedAwkwardTable(database)
+}
+
+/** Rows in the awkward table: more than two import batches apart, so order within a batch cannot help. */
+const NODES = 2500
+
+/**
+ * A table no migration has (every table of the schema is exported, so tests may add one): JSON
+ * `null` in json and jsonb columns next to SQL NULL, and foreign keys to the same table whose rows
+ * reference rows later in key order (one of them NOT NULL).
+ */
+async function createAwkwardTable(database: Database): Promise<void> {
+  await sql`
+    create table awkward_nodes (
+      node_id text primary key,
+      parent_id text references awkward_nodes (node_id),
+      root_id text not null references awkward_nodes (node_id),
+      doc jsonb,
+      required_doc jsonb not null,
+      plain json
+    )`.execute(database.db)
+}
+
+async function seedAwkwardTable(database: Database): Promise<void> {
+  await createAwkwardTable(database)
+  await sql`
+    insert into awkward_nodes (node_id, parent_id, root_id, doc, required_doc, plain)
+    select 'n' || lpad(g::text, 4, '0'),
+           case when g % 7 = 0 then null else 'n' || lpad((${NODES - 1} - g)::text, 4, '0') end,
+           'n' || lpad(${NODES - 1}::text, 4, '0'),
+           case g % 3 when 0 then 'null'::jsonb when 1 then null else jsonb_build_object('g', g, 'n', null) end,
+           case when g % 2 = 0 then 'null'::jsonb else '[null]'::jsonb end,
+           case g % 4 when 0 then 'null'::json when 1 then null else '{"a" : null}'::json end
+    from generate_series(0, ${NODES - 1}) as g`.execute(database.db)
 }
 
 async function readFolder(dir: string): Promise<Map<string, Buffer>> {
@@ -106,6 +141,7 @@ describe.each(DIRECTIONS)('export from %s, import into %s', (from, to) => {
     expect(manifest.tables.map((t) => t.name)).not.toContain('assay_migrations')
     expect(manifest.tables.find((t) => t.name === 'decisions')?.rows).toBe(4)
 
+    await createAwkwardTable(target.database)
     const imported = await importStore(target.database, first)
     expect(imported.tables.find((t) => t.name === 'decisions')?.rows).toBe(4)
     // Parents before children.
@@ -135,6 +171,37 @@ describe.each(DIRECTIONS)('export from %s, import into %s', (from, to) => {
       regions: string[]
     }>`select regions from users where user_id = 'li'`.execute(target.database.db)
     expect(arrays.rows[0]?.regions).toEqual(['eu', 'a,b', 'say "hi"', null])
+  })
+
+  it('restores JSON null apart from SQL NULL, and rows that reference later rows of their table', async () => {
+    const query = sql<{ line: string }>`
+      select concat_ws('|', node_id, coalesce(parent_id, '-'), root_id,
+                       coalesce(jsonb_typeof(doc), 'SQL NULL'), doc::text,
+                       jsonb_typeof(required_doc), required_doc::text,
+                       coalesce(json_typeof(plain), 'SQL NULL'), plain::text) as line
+      from awkward_nodes order by node_id collate "C"`
+    const [left, right] = await Promise.all([
+      query.execute(source.database.db),
+      query.execute(target.database.db),
+    ])
+    expect(right.rows).toHaveLength(NODES)
+    expect(right.rows).toEqual(left.rows)
+    const lines = right.rows.map((r) => r.line)
+    expect(lines[0]).toBe('n0000|-|n2499|null|null|null|null|null|null')
+    expect(lines[1]).toBe('n0001|n2498|n2499|SQL NULL|array|[null]|SQL NULL')
+    expect(lines[2]).toBe(
+      'n0002|n2497|n2499|object|{"g": 2, "n": null}|null|null|object|{"a" : null}',
+    )
+    // The manifest lists the JSON nulls; the foreign keys are back as they were declared.
+    const manifest = JSON.parse(await readFile(join(first, 'manifest.json'), 'utf8')) as Manifest
+    const nulls = manifest.tables.find((t) => t.name === 'awkward_nodes')?.jsonNulls
+    expect(nulls?.doc?.slice(0, 3)).toEqual([1, 4, 7])
+    expect(nulls?.required_doc).toHaveLength(NODES / 2)
+    expect(manifest.tables.find((t) => t.name === 'decisions')).not.toHaveProperty('jsonNulls')
+    const constraints = await sql<{ deferrable: boolean }>`
+      select condeferrable as deferrable from pg_constraint
+      where conrelid = 'awkward_nodes'::regclass and contype = 'f'`.execute(target.database.db)
+    expect(constraints.rows).toEqual([{ deferrable: false }, { deferrable: false }])
   })
 
   it('restores sequences, so the trail continues and verifies', async () => {

@@ -1,7 +1,8 @@
 /**
  * Writes a complete, versioned dump of a store into a folder: one NDJSON file per table (each line
  * the server's row_to_json of one row, in primary-key order) and manifest.json (format version,
- * migration, row counts, sha256 per file, sequence positions). It reads one consistent snapshot
+ * migration, row counts, sha256 per file, the rows whose json/jsonb values are JSON `null`,
+ * sequence positions). It reads one consistent snapshot
  * (repeatable read), streams through a cursor 2,000 rows at a time, and records nothing in the
  * store, so exporting the same data twice gives identical bytes — on either backend.
  */
@@ -12,7 +13,7 @@ import { ValidationError } from '../../domain/errors.js'
 import {
   closeCursor,
   declareRowCursor,
-  fetchLines,
+  fetchRows,
   findLatestMigration,
   listDumpTables,
   listSequences,
@@ -58,15 +59,19 @@ async function exportTable(
   const hash = createHash('sha256')
   const handle = await open(join(dir, file), 'w')
   let rows = 0
+  const jsonNulls: Record<string, number[]> = {}
   try {
     await declareRowCursor(connection, 'assay_export', table)
     for (;;) {
-      const lines = await fetchLines(connection, 'assay_export', FETCH)
-      if (lines.length === 0) break
-      const chunk = `${lines.join('\n')}\n`
+      const fetched = await fetchRows(connection, 'assay_export', table, FETCH)
+      if (fetched.length === 0) break
+      const chunk = `${fetched.map((r) => r.line).join('\n')}\n`
       hash.update(chunk)
       await handle.write(chunk)
-      rows += lines.length
+      fetched.forEach((row, i) => {
+        for (const column of row.jsonNulls) (jsonNulls[column] ??= []).push(rows + i + 1)
+      })
+      rows += fetched.length
     }
     await closeCursor(connection, 'assay_export')
   } finally {
@@ -79,6 +84,7 @@ async function exportTable(
     sha256: hash.digest('hex'),
     columns: table.columns.map((c) => c.name),
     primaryKey: table.primaryKey,
+    ...(Object.keys(jsonNulls).length === 0 ? {} : { jsonNulls }),
   }
 }
 

@@ -3,7 +3,9 @@
  * manifest (format, migration, every file's sha256, columns), refuses a store that has any row,
  * inserts tables parents-first (order derived from the store's foreign keys) in batches of 1,000
  * rows with the tables' own triggers off (the dump already holds what they derive; foreign keys
- * stay checked), and puts every sequence back where it was. Nothing is written unless all of it is.
+ * stay checked, a table's references to itself once the whole table is in), writes JSON `null`
+ * where the manifest says so (not SQL NULL), and puts every sequence back where it was. Nothing is
+ * written unless all of it is.
  */
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
@@ -12,19 +14,29 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { AppError, ConflictError, ValidationError, type FieldIssue } from '../../domain/errors.js'
 import {
+  checkDeferredConstraints,
   findLatestMigration,
   hasRows,
   insertJsonRows,
+  jsonColumns,
   listDumpTables,
   listForeignKeys,
+  listSelfReferences,
   listSequences,
+  setDeferred,
   setSequence,
   setUserTriggers,
   type DumpTable,
 } from '../../store/backup-store.js'
 import type { Database } from '../../store/db.js'
 import { CANONICAL_SETTINGS } from './export-store.js'
-import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, MANIFEST_FILE, type Manifest } from './manifest.js'
+import {
+  EXPORT_FORMAT,
+  EXPORT_FORMAT_VERSION,
+  MANIFEST_FILE,
+  type Manifest,
+  type ManifestTable,
+} from './manifest.js'
 
 const BATCH = 1000
 
@@ -101,6 +113,49 @@ function checkColumns(manifest: Manifest, tables: DumpTable[]): void {
     throw new ValidationError("the export does not match this store's schema", issues)
 }
 
+/** The manifest's JSON-null rows of a table, checked against its json/jsonb columns and row count. */
+function jsonNullsOf(entry: ManifestTable, table: DumpTable): Map<string, number[]> {
+  const out = new Map<string, number[]>()
+  const issues: FieldIssue[] = []
+  const columns = new Set(jsonColumns(table).map((c) => c.name))
+  for (const [column, rows] of Object.entries(entry.jsonNulls ?? {})) {
+    if (!columns.has(column)) {
+      issues.push({
+        path: `${entry.name}.jsonNulls`,
+        message: `${column} is not a json or jsonb column`,
+      })
+      continue
+    }
+    if (
+      !Array.isArray(rows) ||
+      !rows.every((r) => Number.isInteger(r) && r >= 1 && r <= entry.rows)
+    ) {
+      issues.push({
+        path: `${entry.name}.jsonNulls.${column}`,
+        message: `must list rows from 1 to ${entry.rows}`,
+      })
+      continue
+    }
+    out.set(column, rows)
+  }
+  if (issues.length > 0) throw new ValidationError('the manifest is not valid', issues)
+  return out
+}
+
+/** The rows of one batch (1-based in the batch) whose column holds JSON null, per column. */
+function batchJsonNulls(
+  jsonNulls: ReadonlyMap<string, readonly number[]>,
+  first: number,
+  count: number,
+): Map<string, number[]> {
+  const out = new Map<string, number[]>()
+  for (const [column, rows] of jsonNulls) {
+    const inBatch = rows.filter((r) => r > first && r <= first + count).map((r) => r - first)
+    if (inBatch.length > 0) out.set(column, inBatch)
+  }
+  return out
+}
+
 async function* batches(path: string): AsyncGenerator<string[]> {
   const lines = createInterface({
     input: createReadStream(path, { encoding: 'utf8' }),
@@ -156,19 +211,33 @@ export async function importStore(database: Database, dir: string): Promise<Impo
         tables.map((t) => t.name),
         await listForeignKeys(connection),
       )
+      const selfReferences = await listSelfReferences(connection)
       for (const table of tables) await setUserTriggers(connection, table.name, false)
       const result: ImportResult = { tables: [] }
       for (const name of order) {
         const entry = manifest.tables.find((t) => t.name === name)
         const table = tables.find((t) => t.name === name)
         if (entry === undefined || table === undefined) continue
+        const jsonNulls = jsonNullsOf(entry, table)
+        // Rows come in key order, and may reference rows of their own table that come later.
+        const own = selfReferences.filter((r) => r.table === name)
+        for (const reference of own) await setDeferred(connection, reference, true)
         let rows = 0
         for await (const batch of batches(join(dir, entry.file)))
-          rows += await insertJsonRows(connection, table, batch)
+          rows += await insertJsonRows(
+            connection,
+            table,
+            batch,
+            batchJsonNulls(jsonNulls, rows, batch.length),
+          )
         if (rows !== entry.rows)
           throw new ValidationError(
             `${entry.file} holds ${rows} rows but the manifest says ${entry.rows}`,
           )
+        if (own.length > 0) {
+          await checkDeferredConstraints(connection)
+          for (const reference of own) await setDeferred(connection, reference, false)
+        }
         result.tables.push({ name, rows })
       }
       for (const table of tables) await setUserTriggers(connection, table.name, true)

@@ -12,6 +12,11 @@ export interface ManifestTable {
   sha256: string
   columns: string[]
   primaryKey: string[]
+  /**
+   * Per json/jsonb column, the rows (1-based, in file order) holding JSON `null`, which the row's
+   * line writes as it writes SQL NULL; absent when there are none (the common case).
+   */
+  jsonNulls?: Record<string, number[]>
 }
 
 export interface Manifest {
