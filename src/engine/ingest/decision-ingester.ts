@@ -294,7 +294,12 @@ export function createDecisionIngester(
     },
     async finishTransaction(connection: RawConnection, last: DecisionChunk): Promise<void> {
       countUncounted()
+      // Tens of milliseconds of work for a transaction of many cells: the event loop turns
+      // before and after it, so that the next transaction's COPYs (on the other connection) are
+      // not held up by it more than once.
+      await nextTurn()
       const write = last.rollup.rows(touchedDays)
+      await nextTurn()
       await writeRollups(connection, write)
       for (const day of write.days) touchedDays.add(day)
     },
@@ -344,6 +349,8 @@ async function writeRollups(connection: RawConnection, write: RollupWrite): Prom
     await addVolumeRollups(connection, fresh.volumeRows())
   await addScopeSketches(connection, write.scope)
 }
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /** Whether the bytes at `at` are the ASCII characters of `text`. */
 function sameAscii(bytes: Buffer, at: number, text: string): boolean {

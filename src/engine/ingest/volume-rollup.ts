@@ -187,9 +187,14 @@ export class RollupRows {
   private sketchLiterals(i: number): [string, string] {
     const from = this.bucketStart[i] as number
     const to = this.bucketStart[i + 1] as number
-    const buckets = Array.from(this.bucketIndices.subarray(from, to)).join(',')
-    const counts = Array.from(this.bucketCounts.subarray(from, to)).join(',')
-    return [`{${buckets}}`, `{${counts}}`]
+    let buckets = '{'
+    let counts = '{'
+    for (let b = from; b < to; b++) {
+      const comma = b > from ? ',' : ''
+      buckets += `${comma}${this.bucketIndices[b] as number}`
+      counts += `${comma}${this.bucketCounts[b] as number}`
+    }
+    return [`${buckets}}`, `${counts}}`]
   }
 }
 
