@@ -96,3 +96,23 @@ export function effectivePermissions(principal: Principal): Permission[] {
 export function isPermission(value: string): value is Permission {
   return (PERMISSIONS as readonly string[]).includes(value)
 }
+
+/**
+ * Whether a principal limited to some regions / sites may see data about this place (a decision,
+ * a slice, a scope). A place without a region (or site) is visible only to principals without a
+ * region (or site) limit: it may be about every region.
+ * @example isWithinScope({ regions: ['EU'], sites: null }, { region: 'NA' }) // false
+ */
+export function isWithinScope(
+  principal: Pick<Principal, 'regions' | 'sites'>,
+  place: { region?: string | null; site?: string | null },
+): boolean {
+  if (
+    principal.regions !== null &&
+    (place.region == null || !principal.regions.includes(place.region))
+  )
+    return false
+  if (principal.sites !== null && (place.site == null || !principal.sites.includes(place.site)))
+    return false
+  return true
+}

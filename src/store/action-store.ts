@@ -70,6 +70,9 @@ export interface ActionFilter {
   /** Only open actions whose due date is before this day (YYYY-MM-DD). */
   overdueOn?: string
   alertId?: string
+  /** Only actions whose scope names one of these regions / sites (null or absent: any). */
+  regions?: readonly string[] | null
+  sites?: readonly string[] | null
   limit: number
 }
 
@@ -87,6 +90,11 @@ export async function listActions(
       .where(sql<boolean>`due_date < ${filter.overdueOn}::date`)
   }
   if (filter.alertId !== undefined) query = query.where('alertId', '=', filter.alertId)
+  // As isWithinScope: an action scoped to no region is visible only without a region limit.
+  if (filter.regions != null)
+    query = query.where(sql<boolean>`scope ->> 'region' = any(${[...filter.regions]}::text[])`)
+  if (filter.sites != null)
+    query = query.where(sql<boolean>`scope ->> 'site' = any(${[...filter.sites]}::text[])`)
   const rows = await query.orderBy('dueDate').orderBy('actionId').limit(filter.limit).execute()
   return rows.map((r) => toAction(r as Record<string, unknown>))
 }

@@ -83,11 +83,17 @@ export async function findAuditorProfile(
 }
 
 /** Active users holding the auditor role, with their profile and open task count. */
-export async function listAuditorsWithLoad(
-  db: Kysely<Schema>,
-): Promise<(AuditorProfile & { load: number })[]> {
-  const { rows } = await sql<AuditorProfile & { load: number }>`
-    select u.user_id, p.languages, p.site,
+/** An auditor as assignment sees them: profile, the user's region / site scope, open tasks. */
+export interface AuditorWithLoad extends AuditorProfile {
+  regions: string[] | null
+  /** The user's site scope (`site` is the profile's own site, for exclude_same_site). */
+  scopeSites: string[] | null
+  load: number
+}
+
+export async function listAuditorsWithLoad(db: Kysely<Schema>): Promise<AuditorWithLoad[]> {
+  const { rows } = await sql<AuditorWithLoad>`
+    select u.user_id, p.languages, p.site, u.regions, u.sites as scope_sites,
            (select count(*) from audit_tasks t where t.assignee_id = u.user_id and t.completed_audit_id is null)::int8 as load
     from users u left join auditor_profiles p on p.user_id = u.user_id
     where 'auditor' = any(u.roles) and u.disabled_at is null
@@ -99,6 +105,7 @@ export interface OpenTask {
   taskId: string
   kind: 'qa' | 'second_qa'
   actorId: string
+  region: string
   site: string | null
   language: string | null
   excludedAuditorId: string | null
@@ -111,7 +118,7 @@ export interface OpenTask {
  */
 export async function listUnassignedTasks(db: Kysely<Schema>): Promise<OpenTask[]> {
   const { rows } = await sql<OpenTask>`
-    select t.task_id, t.kind, d.actor_id, d.site, d.language, t.excluded_auditor_id,
+    select t.task_id, t.kind, d.actor_id, d.region, d.site, d.language, t.excluded_auditor_id,
            coalesce((p.document -> 'assignment' ->> 'exclude_same_site')::boolean, false) as exclude_same_site
     from audit_tasks t
     join decisions d on d.decision_id = t.decision_id
@@ -180,7 +187,8 @@ export async function findLeasedTask(
  * Leases the next task for the auditor: one assigned to them (and not leased), else one nobody
  * holds; in random order; never a decision the auditor made, never a second QA of their own
  * first audit, matching their languages (primary subtags) and, when the plan says so, not of
- * their own site. Returns the task, or undefined when none is available.
+ * their own site; a decision within the auditor's region / site scope (`regions`, `sites`: null
+ * or absent for any). Returns the task, or undefined when none is available.
  */
 export async function leaseTask(
   db: Kysely<Schema>,
@@ -188,11 +196,15 @@ export async function leaseTask(
     auditorId: string
     languages: string[] | null
     site: string | null
+    regions?: readonly string[] | null
+    sites?: readonly string[] | null
     now: Date
     leaseMinutesDefault: number
   },
 ): Promise<TaskRow | undefined> {
   const { auditorId, now } = input
+  const regions = input.regions ?? null
+  const sites = input.sites ?? null
   const languages =
     input.languages === null || input.languages.length === 0 ? null : input.languages
   const { rows } = await sql<TaskRow>`
@@ -213,6 +225,8 @@ export async function leaseTask(
         and t.excluded_auditor_id is distinct from ${auditorId}
         and (${languages === null ? sql`true` : sql`d.language is null or split_part(lower(d.language), '-', 1) in (${sql.join(languages)})`})
         and (${input.site === null ? sql`true` : sql`not coalesce((p.document -> 'assignment' ->> 'exclude_same_site')::boolean, false) or d.site is distinct from ${input.site}`})
+        and (${regions === null ? sql`true` : sql`d.region = any(${[...regions]}::text[])`})
+        and (${sites === null ? sql`true` : sql`d.site = any(${[...sites]}::text[])`})
       order by (t.assignee_id is not distinct from ${auditorId}) desc, random()
       limit 1
       for update of t skip locked
@@ -378,6 +392,9 @@ export interface DisputeRow {
   arbitrationAuditId: string | null
   settlementComment: string | null
   settledAt: Date | null
+  /** The disputed decision's region and site (for the reader's scope). */
+  region: string
+  site: string | null
 }
 
 export async function insertDispute(
@@ -411,8 +428,11 @@ export async function insertSettlement(
 function disputeQuery(db: Kysely<Schema>) {
   return db
     .selectFrom('disputes as d')
+    .innerJoin('decisions as dec', 'dec.decisionId', 'd.decisionId')
     .leftJoin('disputeSettlements as s', 's.disputeId', 'd.disputeId')
     .select([
+      'dec.region',
+      'dec.site',
       'd.disputeId',
       'd.auditId',
       'd.decisionId',
@@ -460,6 +480,7 @@ export interface FeedbackRow {
   contentId: string
   decidedAt: Date
   region: string
+  site: string | null
   queue: string
   decisionPolicy: string
   decisionAction: string
@@ -486,7 +507,7 @@ export async function listFeedback(
   moderatorId: string,
 ): Promise<FeedbackRow[]> {
   const { rows } = await sql<FeedbackRow>`
-    select d.decision_id, d.content_id, d.decided_at, d.region, d.queue,
+    select d.decision_id, d.content_id, d.decided_at, d.region, d.site, d.queue,
            d.policy as decision_policy, d.action as decision_action,
            f.qa_audit_id, q.audited_at as qa_audited_at,
            f.audit_id as final_audit_id, f.kind as final_kind, f.policy, f.action, f.outcome, f.severity,
@@ -511,14 +532,31 @@ export interface AgreementCounts {
   agreements: number
 }
 
-/** First QA vs second QA on the same decisions (from final_verdicts.second_qa_agrees). */
-export async function countSecondQaAgreement(db: Kysely<Schema>): Promise<AgreementCounts> {
+/**
+ * First QA vs second QA on the same decisions (from final_verdicts.second_qa_agrees), over the
+ * decisions in `scope` (null region / site lists: all).
+ */
+export async function countSecondQaAgreement(
+  db: Kysely<Schema>,
+  scope: { regions: readonly string[] | null; sites: readonly string[] | null } = {
+    regions: null,
+    sites: null,
+  },
+): Promise<AgreementCounts> {
+  const { regions, sites } = scope
   const row = await db
-    .selectFrom('finalVerdicts')
+    .selectFrom('finalVerdicts as f')
     .select([
-      (eb) => eb.fn.count<number>('secondQaAgrees').as('pairs'),
-      sql<number>`count(*) filter (where second_qa_agrees)`.as('agreements'),
+      (eb) => eb.fn.count<number>('f.secondQaAgrees').as('pairs'),
+      sql<number>`count(*) filter (where f.second_qa_agrees)`.as('agreements'),
     ])
+    .$if(regions !== null || sites !== null, (q) =>
+      q.where(
+        sql<boolean>`f.decision_id in (select d.decision_id from decisions d
+          where (${regions === null ? sql`true` : sql`d.region = any(${[...regions]}::text[])`})
+            and (${sites === null ? sql`true` : sql`d.site = any(${[...sites]}::text[])`}))`,
+      ),
+    )
     .executeTakeFirstOrThrow()
   return { pairs: Number(row.pairs), agreements: Number(row.agreements) }
 }

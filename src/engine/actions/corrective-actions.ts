@@ -4,6 +4,7 @@
  * tell as audits after the intervention arrive (measured on read, and by every monitor run).
  */
 import { randomBytes } from 'node:crypto'
+import { isWithinScope, type Principal } from '../../domain/access.js'
 import { NotFoundError, ValidationError } from '../../domain/errors.js'
 import { isDimension } from '../../domain/metrics/dimensions.js'
 import { toDay } from '../../domain/metrics/period.js'
@@ -193,13 +194,21 @@ export async function measureAction(
   return { ...action, status, effect }
 }
 
+/**
+ * An action, measured as of today (or `asOf`); not found when its scope is outside the reader's
+ * regions / sites.
+ */
 export async function getAction(
   database: Database,
   actionId: string,
-  options: { now: Date; asOf?: string },
+  options: { now: Date; asOf?: string; reader?: Pick<Principal, 'regions' | 'sites'> },
 ): Promise<ActionView> {
   const action = await findAction(database.db, actionId)
-  if (action === undefined) throw new NotFoundError(`no corrective action ${clipInput(actionId)}`)
+  if (
+    action === undefined ||
+    (options.reader !== undefined && !isWithinScope(options.reader, action.scope))
+  )
+    throw new NotFoundError(`no corrective action ${clipInput(actionId)}`)
   const measured = await measureAction(database, action, {
     asOf: options.asOf ?? toDay(options.now),
     now: options.now,
@@ -207,31 +216,43 @@ export async function getAction(
   return view(measured, toDay(options.now))
 }
 
+/** Actions by the filter; with `reader`, only those scoped within its regions / sites. */
 export async function findActions(
   database: Database,
-  filter: Partial<ActionFilter> & { overdue?: boolean },
+  filter: Partial<ActionFilter> & {
+    overdue?: boolean
+    reader?: Pick<Principal, 'regions' | 'sites'>
+  },
   now: Date,
 ): Promise<ActionView[]> {
   const today = toDay(now)
   const rows = await listActions(database.db, {
     statuses: filter.statuses,
     alertId: filter.alertId,
+    regions: filter.reader?.regions ?? null,
+    sites: filter.reader?.sites ?? null,
     overdueOn: filter.overdue ? today : undefined,
     limit: Math.min(500, Math.max(1, filter.limit ?? 100)),
   })
   return rows.map((r) => view(r, today))
 }
 
+/** Changes an action's fields; not found when its scope is outside `options.reader`'s. */
 export async function updateActionFields(
   database: Database,
   actionId: string,
   input: unknown,
   by: string,
   now: Date,
+  options: { reader?: Pick<Principal, 'regions' | 'sites'> } = {},
 ): Promise<ActionView> {
   const patch = parseWith(actionPatchSchema, input, 'corrective action update')
   const action = await findAction(database.db, actionId)
-  if (action === undefined) throw new NotFoundError(`no corrective action ${clipInput(actionId)}`)
+  if (
+    action === undefined ||
+    (options.reader !== undefined && !isWithinScope(options.reader, action.scope))
+  )
+    throw new NotFoundError(`no corrective action ${clipInput(actionId)}`)
   await checkRootCause(database, patch.rootCause)
   const { closed, ...fields } = patch
   const update = {

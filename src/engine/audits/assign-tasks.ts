@@ -2,10 +2,12 @@
  * Assigns open audit tasks to auditors, balanced by load: each task goes to the eligible auditor
  * with the fewest open tasks (ties broken by a hash of task and auditor, so no auditor is always
  * first). Eligible: holds the auditor role, did not make the decision, is not the first auditor of
- * a second-QA task, speaks the decision's language when the auditor lists languages, and is not of
- * the decision's site when the plan excludes the same site. A task with no eligible auditor stays
+ * a second-QA task, speaks the decision's language when the auditor lists languages, is not of
+ * the decision's site when the plan excludes the same site, and may see the decision's region and
+ * site (the user's region / site scope). A task with no eligible auditor stays
  * in the queue, where `leaseNextTask` can still hand it to a newly eligible auditor.
  */
+import { isWithinScope } from '../../domain/access.js'
 import { ValidationError } from '../../domain/errors.js'
 import { createHashUniform } from '../../domain/sampling/hash.js'
 import type { Database } from '../../store/db.js'
@@ -28,8 +30,13 @@ export function primaryLanguages(languages: readonly string[] | null): string[] 
   ]
 }
 
-export function isEligible(task: OpenTask, auditor: AuditorProfile): boolean {
+export function isEligible(
+  task: OpenTask,
+  auditor: AuditorProfile & { regions?: string[] | null; scopeSites?: string[] | null },
+): boolean {
   if (task.actorId === auditor.userId || task.excludedAuditorId === auditor.userId) return false
+  const scope = { regions: auditor.regions ?? null, sites: auditor.scopeSites ?? null }
+  if (!isWithinScope(scope, task)) return false
   const languages = primaryLanguages(auditor.languages)
   if (
     languages !== null &&

@@ -5,7 +5,7 @@
  * 'arbitration' audit (the final verdict metrics read through `final_verdicts`) and a settlement
  * row; nothing is updated, so the whole history stays.
  */
-import type { Principal } from '../../domain/access.js'
+import { isWithinScope, type Principal } from '../../domain/access.js'
 import {
   checkVerdictCodes,
   type DisputeInput,
@@ -109,17 +109,28 @@ export async function fileDispute(
   return toView((await findDispute(database.db, disputeId))!)
 }
 
+/** Disputes about decisions within the reader's regions / sites (all with no reader). */
 export async function listDisputes(
   database: Database,
   state: 'open' | 'settled' | 'all' = 'open',
+  reader?: Pick<Principal, 'regions' | 'sites'>,
 ): Promise<DisputeView[]> {
-  return (await listDisputeRows(database.db, state)).map(toView)
+  const rows = await listDisputeRows(database.db, state)
+  return rows.filter((r) => reader === undefined || isWithinScope(reader, r)).map(toView)
 }
 
-/** A dispute with the disputed audit and the original decision, for the arbitrator. */
-export async function getDisputeForArbitration(database: Database, disputeId: string) {
+/**
+ * A dispute with the disputed audit and the original decision, for the arbitrator; not found
+ * when the decision is outside the reader's regions / sites.
+ */
+export async function getDisputeForArbitration(
+  database: Database,
+  disputeId: string,
+  reader?: Pick<Principal, 'regions' | 'sites'>,
+) {
   const dispute = await findDispute(database.db, disputeId)
-  if (dispute === undefined) throw new NotFoundError(`no dispute ${clipInput(disputeId)}`)
+  if (dispute === undefined || (reader !== undefined && !isWithinScope(reader, dispute)))
+    throw new NotFoundError(`no dispute ${clipInput(disputeId)}`)
   const audit = await findAudit(database.db, dispute.auditId)
   const decision = await findDecision(database.db, dispute.decisionId)
   return { dispute: toView(dispute), audit, decision }
@@ -136,7 +147,8 @@ export async function settleDispute(
   const index = indexTaxonomy(taxonomy)
   return database.transaction(async (trx) => {
     const dispute = await findDispute(trx, disputeId)
-    if (dispute === undefined) throw new NotFoundError(`no dispute ${clipInput(disputeId)}`)
+    if (dispute === undefined || !isWithinScope(principal, dispute))
+      throw new NotFoundError(`no dispute ${clipInput(disputeId)}`)
     if (dispute.resolution !== null)
       throw new ConflictError(`dispute ${disputeId} is already settled (${dispute.resolution})`)
     const audit = await findAudit(trx, dispute.auditId)

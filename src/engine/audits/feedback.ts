@@ -1,9 +1,10 @@
 /**
  * Feedback: a moderator's own audited decisions with the final verdict, the auditor's comment and
  * the dispute state — and nobody else's. Reading another moderator's feedback needs
- * feedback:read-all (quality leads).
+ * feedback:read-all (quality leads); a reader limited to regions / sites sees only the decisions
+ * there.
  */
-import { hasPermission, type Principal } from '../../domain/access.js'
+import { hasPermission, isWithinScope, type Principal } from '../../domain/access.js'
 import { AppError } from '../../domain/errors.js'
 import type { Database } from '../../store/db.js'
 import {
@@ -48,7 +49,10 @@ export async function readFeedback(
   if (moderatorId !== principal.userId && !hasPermission(principal, 'feedback:read-all')) {
     throw new AppError('forbidden', 'a moderator can read only their own feedback')
   }
-  const rows = await listFeedbackRows(database.db, moderatorId)
+  // A reader limited to regions / sites sees the decisions there only.
+  const rows = (await listFeedbackRows(database.db, moderatorId)).filter((r) =>
+    isWithinScope(principal, r),
+  )
   return {
     moderatorId,
     items: rows.map((r) => ({
@@ -85,10 +89,17 @@ export async function readFeedback(
   }
 }
 
-/** How often an independent second QA audit agrees with the first (same policy and action). */
+/**
+ * How often an independent second QA audit agrees with the first (same policy and action), over
+ * the decisions within the reader's regions / sites (all with no reader).
+ */
 export async function secondQaAgreement(
   database: Database,
+  reader?: Pick<Principal, 'regions' | 'sites'>,
 ): Promise<{ pairs: number; agreements: number; rate: number | null }> {
-  const counts = await countSecondQaAgreement(database.db)
+  const counts = await countSecondQaAgreement(database.db, {
+    regions: reader?.regions ?? null,
+    sites: reader?.sites ?? null,
+  })
   return { ...counts, rate: counts.pairs === 0 ? null : counts.agreements / counts.pairs }
 }

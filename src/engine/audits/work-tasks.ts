@@ -157,6 +157,8 @@ export async function leaseNextTask(
         auditorId: principal.userId,
         languages: primaryLanguages(profile?.languages ?? null),
         site: profile?.site ?? null,
+        regions: principal.regions,
+        sites: principal.sites,
         now,
         leaseMinutesDefault: DEFAULT_LEASE_MINUTES,
       }),

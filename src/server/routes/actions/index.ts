@@ -102,6 +102,7 @@ export function registerActionRoutes(app: App, ctx: Context): void {
         overdue: query.overdue === 'true',
         alertId: query.alertId,
         limit: query.limit,
+        reader: c.get('principal'),
       },
       ctx.clock.now(),
     )
@@ -119,6 +120,7 @@ export function registerActionRoutes(app: App, ctx: Context): void {
   app.openapi(getRoute, async (c) => {
     const action = await getAction(ctx.database, c.req.valid('param').actionId, {
       now: ctx.clock.now(),
+      reader: c.get('principal'),
     })
     return c.json(action as unknown as Record<string, unknown>, 200)
   })
@@ -129,6 +131,7 @@ export function registerActionRoutes(app: App, ctx: Context): void {
       c.req.valid('json'),
       c.get('principal').userId,
       ctx.clock.now(),
+      { reader: c.get('principal') },
     )
     return c.json(action as unknown as Record<string, unknown>, 200)
   })

@@ -5,7 +5,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi'
 import type { Context } from '../../../context.js'
-import type { Principal } from '../../../domain/access.js'
+import { isWithinScope, type Principal } from '../../../domain/access.js'
 import { NotFoundError, ValidationError } from '../../../domain/errors.js'
 import { isWellFormedText, LONE_SURROGATE_MESSAGE } from '../../../domain/unicode-text.js'
 import {
@@ -36,14 +36,7 @@ export function isVisibleTo(
   principal: Pick<Principal, 'regions' | 'sites'>,
   slice: Record<string, string | null>,
 ): boolean {
-  if (
-    principal.regions !== null &&
-    (slice.region == null || !principal.regions.includes(slice.region))
-  )
-    return false
-  if (principal.sites !== null && (slice.site == null || !principal.sites.includes(slice.site)))
-    return false
-  return true
+  return isWithinScope(principal, slice)
 }
 
 const listRoute = createRoute({

@@ -85,12 +85,25 @@ export function registerDisputeRoutes(app: App, ctx: Context): void {
   )
   app.openapi(listRoute, async (c) =>
     c.json(
-      { disputes: await listDisputes(ctx.database, c.req.valid('query').state ?? 'open') },
+      {
+        disputes: await listDisputes(
+          ctx.database,
+          c.req.valid('query').state ?? 'open',
+          c.get('principal'),
+        ),
+      },
       200,
     ),
   )
   app.openapi(getRoute, async (c) =>
-    c.json(await getDisputeForArbitration(ctx.database, c.req.valid('param').disputeId), 200),
+    c.json(
+      await getDisputeForArbitration(
+        ctx.database,
+        c.req.valid('param').disputeId,
+        c.get('principal'),
+      ),
+      200,
+    ),
   )
   app.openapi(settleRoute, async (c) =>
     c.json(

@@ -203,7 +203,9 @@ export function registerTaskRoutes(app: App, ctx: Context): void {
     c.json({ tasks: await listMyTasks(ctx.database, c.get('principal'), ctx.clock.now()) }, 200),
   )
   app.openapi(rubricRoute, async (c) => c.json(await auditRubric(ctx.database), 200))
-  app.openapi(agreementRoute, async (c) => c.json(await secondQaAgreement(ctx.database), 200))
+  app.openapi(agreementRoute, async (c) =>
+    c.json(await secondQaAgreement(ctx.database, c.get('principal')), 200),
+  )
   app.openapi(assignRoute, async (c) =>
     c.json({ assigned: await assignOpenTasks(ctx.database, { now: ctx.clock.now() }) }, 200),
   )
