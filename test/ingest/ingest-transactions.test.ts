@@ -83,6 +83,39 @@ describeEachBackend('ingest in transactions of many chunks', (get) => {
     expect(rollups.storedBuckets).toEqual(rollups.expectedBuckets)
   })
 
+  it('leaves out of a transaction the ids of the one before, written beside it: the first wins, nothing waits', async () => {
+    // Transactions of 400 rows in chunks of 100; each transaction's first rows repeat ids from
+    // the end of the transaction before, which may still be copying on the other connection.
+    const rows = [...generateDecisions(2400, { idPrefix: 'lanes-', days: 1, seed: 9 })]
+    const withRepeats: GeneratedDecision[] = []
+    rows.forEach((row, i) => {
+      withRepeats.push(row)
+      if (withRepeats.length % 400 === 0 && i + 1 < rows.length)
+        for (let back = 1; back <= 5; back++)
+          withRepeats.push({ ...rows[i - back * 7]!, content_id: 'repeat' })
+    })
+    const path = writeFile(dir, 'lanes.csv', csvOf(withRepeats))
+    const summary = await ingestFile(get().database, 'decisions', path, {
+      batchSize: 400,
+      chunkRows: 100,
+      connections: 2,
+    })
+    expect(counts(summary)).toEqual({
+      received: withRepeats.length,
+      inserted: rows.length,
+      duplicates: withRepeats.length - rows.length,
+      rejected: 0,
+    })
+    expect(await countLike('d-lanes-%')).toBe(rows.length)
+    const repeated = await query<{ n: number }>(
+      `select count(*)::int as n from decisions where content_id = 'repeat'`,
+    )
+    expect(repeated.rows[0]?.n).toBe(0)
+    const rollups = await compareRollups(get().database)
+    expect(rollups.storedVolume).toEqual(rollups.expectedVolume)
+    expect(rollups.storedBuckets).toEqual(rollups.expectedBuckets)
+  }, 30_000)
+
   it('rolls back the transactions in flight when one fails; what is stored is a prefix of the file', async () => {
     const rows = [...generateDecisions(2000, { idPrefix: 'fail-', days: 2, seed: 6 })]
     const path = writeFile(dir, 'fail.csv', csvOf(rows))

@@ -25,6 +25,7 @@ import {
   insertDecisionsIgnoringDuplicates,
 } from '../../store/ingest-store.js'
 import type { StreamingPlan } from '../sampling/draw-streaming.js'
+import { ByteSet } from './byte-set.js'
 import { CopyBuffer } from './copy-buffer.js'
 import { CopyRowIds } from './copy-row-ids.js'
 import {
@@ -73,7 +74,24 @@ export interface DecisionChunk {
 export function createDecisionIngester(
   taxonomy: IngestTaxonomy,
   sampling: readonly StreamingPlan[] = [],
+  options: { concurrentTransactions?: boolean } = {},
 ): RecordIngester<DecisionChunk> {
+  const concurrent = options.concurrentTransactions === true
+  /**
+   * With concurrent transactions: the ids of the open transaction and of the one before. A row
+   * whose id either holds is a duplicate of an earlier row (the first wins) and is left out, so a
+   * transaction never inserts an id the one before (still open on the other connection) inserts
+   * later, which would make that one wait for this one's commit, which waits for it.
+   */
+  let currentIds = new ByteSet()
+  let previousIds: ByteSet | undefined
+  const nextTransactionIds = () => {
+    previousIds = concurrent ? currentIds : undefined
+    currentIds = new ByteSet()
+  }
+  /** False (the row is a duplicate) when an id is in this transaction or the one before. */
+  const takeId = (bytes: Uint8Array, s: number, e: number): boolean =>
+    !concurrent || (previousIds?.has(bytes, s, e) !== true && currentIds.add(bytes, s, e))
   const accepts = (policy: string, action: string) =>
     taxonomy.index.policies.has(policy) && taxonomy.index.actions.has(action)
   let rollup = new TransactionRollup(accepts)
@@ -95,25 +113,26 @@ export function createDecisionIngester(
   }
   let chunk = newChunk()
   /**
-   * The last chunk written, whose inserted rows are not counted into its transaction's roll-ups
-   * yet (`inserted` undefined: all of them); its COPY buffer is reused once they are.
+   * Chunks written whose inserted rows are not counted into their transaction's roll-ups yet
+   * (`inserted` undefined: all of them; two with concurrent transactions); their COPY buffers are
+   * reused once they are.
    */
-  let uncounted: { chunk: DecisionChunk; inserted: Set<string> | undefined } | undefined
+  const uncounted: { chunk: DecisionChunk; inserted: Set<string> | undefined }[] = []
   const countUncounted = () => {
-    if (uncounted === undefined) return
-    const { chunk: written, inserted } = uncounted
-    uncounted = undefined
-    const target = written.rollup
-    if (inserted === undefined) {
-      for (let i = 0; i < written.rows; i++)
-        target.add(written.cells[i] as number, written.handleTimes[i] as number)
-    } else {
-      for (let i = 0; i < written.rows; i++)
-        if (inserted.has(written.ids.idOf(i)))
+    for (let next = uncounted.pop(); next !== undefined; next = uncounted.pop()) {
+      const { chunk: written, inserted } = next
+      const target = written.rollup
+      if (inserted === undefined) {
+        for (let i = 0; i < written.rows; i++)
           target.add(written.cells[i] as number, written.handleTimes[i] as number)
+      } else {
+        for (let i = 0; i < written.rows; i++)
+          if (inserted.has(written.ids.idOf(i)))
+            target.add(written.cells[i] as number, written.handleTimes[i] as number)
+      }
+      written.copy.clear()
+      spare.push(written.copy)
     }
-    written.copy.clear()
-    spare.push(written.copy)
   }
   /** Where the COPY line of the last row added starts. */
   let lastRowStart = 0
@@ -172,6 +191,10 @@ export function createDecisionIngester(
       })
     if (issues.length > 0 || typeof decidedAt === 'string') return issues
     const score = r.score === undefined ? COPY_NULL : String(r.score)
+    if (concurrent) {
+      const idBytes = Buffer.from(r.decision_id, 'utf8')
+      if (!takeId(idBytes, 0, idBytes.length)) return DUPLICATE
+    }
     const mark = chunk.copy.length
     chunk.copy.write(
       `${id}\t${contentId}\t${contentType}\t${decidedAt.text}\t${region}\t${language}\t${queue}\t${site}\t${r.actor_type}\t${actorId}\t${policy}\t${action}\t${score}\t${handleTime === undefined ? COPY_NULL : handleTime}\t${policyVersion}\t${attributes}\n`,
@@ -196,6 +219,7 @@ export function createDecisionIngester(
     get size() {
       return chunk.rows
     },
+    concurrentTransactions: concurrent,
     add,
     csvRecords(source: string, header: readonly string[]): CsvRecordAdder {
       const encoder = new DecisionCsvEncoder(header)
@@ -207,7 +231,10 @@ export function createDecisionIngester(
         if (handleTime !== FALLBACK) {
           const cell = rollup.cellOfRanges(bytes, ranges)
           if (rollup.isAccepted(cell)) {
-            if (!chunk.ids.add(mark)) {
+            if (
+              !takeId(bytes, ranges[14] as number, ranges[15] as number) ||
+              !chunk.ids.add(mark)
+            ) {
               copy.length = mark
               return DUPLICATE
             }
@@ -240,6 +267,7 @@ export function createDecisionIngester(
     startTransaction() {
       rollup = new TransactionRollup(accepts)
       chunk.rollup = rollup
+      nextTransactionIds()
     },
     get startsNewPeriod() {
       return startsNewDay
@@ -263,6 +291,11 @@ export function createDecisionIngester(
       line.copy(chunk.copy.bytes, 0)
       chunk.copy.length = line.length
       chunk.ids.add(0)
+      nextTransactionIds()
+      if (concurrent) {
+        const idBytes = Buffer.from(chunk.ids.idOf(0), 'utf8')
+        currentIds.add(idBytes, 0, idBytes.length)
+      }
       lastRowStart = 0
       push(rollup.cellOfKey(key), handleTime)
       if (candidate !== undefined) chunk.sampleCandidates.push(candidate)
@@ -281,7 +314,7 @@ export function createDecisionIngester(
       // Only decisions inserted now are sampled: a stored one was sampled (or not) when it was.
       if (inserted !== undefined)
         candidates = candidates.filter((c) => inserted.has(c.decision.decision_id))
-      uncounted = { chunk: taken, inserted }
+      uncounted.push({ chunk: taken, inserted })
       let sampled: IngestSampling | undefined
       if (sampling.length > 0) sampled = await writeIngestSamples(connection, sampling, candidates)
       const count = inserted === undefined ? taken.rows : inserted.size

@@ -109,6 +109,7 @@ async function createIngester(
   database: Database,
   kind: RecordKind,
   sampling: readonly StreamingPlan[],
+  concurrentTransactions: boolean,
 ): Promise<RecordIngester<unknown>> {
   if (sampling.length > 0 && kind !== 'decisions')
     throw new ValidationError(`sampling plans apply to decisions, not ${kind}`, [
@@ -122,7 +123,7 @@ async function createIngester(
   }
   return (
     kind === 'decisions'
-      ? createDecisionIngester(taxonomy, sampling)
+      ? createDecisionIngester(taxonomy, sampling, { concurrentTransactions })
       : createAuditIngester(taxonomy)
   ) as RecordIngester<unknown>
 }
@@ -245,7 +246,8 @@ async function runIngest(
   const minTransactionRows = Math.ceil(batchSize / 2)
   // Before taking the connection: on PGlite the connection is the one session, held until the end.
   const sampling = options.sampling ?? []
-  const ingester = await createIngester(database, kind, sampling)
+  const twoConnections = database.kind === 'postgres' && options.connections === 2
+  const ingester = await createIngester(database, kind, sampling, twoConnections)
   const summary: IngestSummary = {
     kind,
     received: 0,
@@ -277,8 +279,7 @@ async function runIngest(
     })
   }
 
-  const second =
-    database.kind === 'postgres' && options.connections === 2 ? heldConnection(database) : undefined
+  const second = twoConnections ? heldConnection(database) : undefined
   await database.withConnection(async (connection) => {
     const writer = new ChunkWriter(connection, ingester, applyOutcome, second?.open)
     let transactionRows = 0

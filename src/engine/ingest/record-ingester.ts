@@ -55,6 +55,12 @@ export interface RecordIngester<Chunk> {
    * starts the next transaction with that row.
    */
   splitBeforeLast?(): Chunk | undefined
+  /**
+   * True when a transaction's chunks may be written beside the previous transaction's (on another
+   * connection): the ingester then leaves out of each transaction the keys of the one before (as
+   * duplicates: the first wins), so that an earlier transaction never waits for a later one.
+   */
+  readonly concurrentTransactions?: boolean
   /** Writes a chunk inside the transaction the caller has begun. */
   write(connection: RawConnection, chunk: Chunk): Promise<BatchOutcome>
   /** After the last chunk of a transaction (`last`) was written, before the commit. */
