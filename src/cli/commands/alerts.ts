@@ -142,13 +142,17 @@ export function registerAlerts(program: Command): void {
       flags: StoreFlags & { slack?: boolean; minSeverity?: string; disabled?: boolean },
     ) => {
       await withContext(flags, async (ctx) => {
-        const stored = await setWebhook(ctx.database, {
-          webhookId: id,
-          url,
-          format: flags.slack ? 'slack' : 'json',
-          minSeverity: flags.minSeverity,
-          enabled: !flags.disabled,
-        })
+        const stored = await setWebhook(
+          ctx.database,
+          {
+            webhookId: id,
+            url,
+            format: flags.slack ? 'slack' : 'json',
+            minSeverity: flags.minSeverity,
+            enabled: !flags.disabled,
+          },
+          monitoringActor(),
+        )
         console.log(
           `webhook ${stored.webhookId} → ${stored.url} (${stored.format}, ${stored.minSeverity} and above)`,
         )
@@ -171,7 +175,7 @@ export function registerAlerts(program: Command): void {
   addStoreOptions(webhook.command('remove <id>').description('delete a webhook')).action(
     async (id: string, flags: StoreFlags) => {
       await withContext(flags, async (ctx) => {
-        await removeWebhook(ctx.database, id)
+        await removeWebhook(ctx.database, id, monitoringActor())
         console.log(`removed ${id}`)
       })
     },

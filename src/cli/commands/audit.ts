@@ -10,6 +10,7 @@ import { actingAs } from '../../engine/audits/principal.js'
 import { leaseNextTask, listMyTasks, submitVerdict } from '../../engine/audits/work-tasks.js'
 import { addStoreOptions, printJson, withContext, type StoreFlags } from '../shared.js'
 import { printTable } from './sample.js'
+import { cliActor } from './user.js'
 
 interface AsFlags extends StoreFlags {
   as: string
@@ -162,11 +163,12 @@ export function registerAudit(program: Command): void {
       .option('--site <site>', 'the auditor’s site'),
   ).action(async (user: string, flags: StoreFlags & { languages?: string; site?: string }) => {
     await withContext(flags, async (ctx) => {
-      const profile = await setAuditorProfile(ctx.database, {
-        userId: user,
-        languages: flags.languages?.split(',') ?? null,
-        site: flags.site ?? null,
-      })
+      const profile = await setAuditorProfile(
+        ctx.database,
+        { userId: user, languages: flags.languages?.split(',') ?? null, site: flags.site ?? null },
+        ctx.clock.now(),
+        cliActor(),
+      )
       console.log(
         `${profile.userId}: languages ${profile.languages?.join(', ') ?? 'any'}, site ${profile.site ?? 'none'}`,
       )

@@ -128,7 +128,7 @@ export function registerMonitor(program: Command): void {
       .description('delete a custom monitor, or restore an overridden default'),
   ).action(async (id: string, flags: StoreFlags) => {
     await withContext(flags, async (ctx) => {
-      await deleteMonitor(ctx.database, id)
+      await deleteMonitor(ctx.database, id, monitoringActor())
       console.log(`deleted ${id}`)
     })
   })

@@ -8,6 +8,7 @@ import type { Command } from 'commander'
 import { drawSample, type SampleReport } from '../../engine/sampling/draw-sample.js'
 import { savePlan } from '../../engine/sampling/plans.js'
 import { addStoreOptions, printJson, withContext, type StoreFlags } from '../shared.js'
+import { cliActor } from './user.js'
 
 /** Prints rows as an aligned text table (numbers right-aligned). */
 export function printTable(headers: string[], rows: (string | number | null)[][]): void {
@@ -95,10 +96,11 @@ export function registerSample(program: Command): void {
       throw new Error('--method must be batch or stream')
     const method = flags.method
     await withContext(flags, async (ctx) => {
-      const { stored, created } = await savePlan(ctx.database, {
-        yaml: readFileSync(file, 'utf8'),
-        source: file,
-      })
+      const { stored, created } = await savePlan(
+        ctx.database,
+        { yaml: readFileSync(file, 'utf8'), source: file },
+        { actor: cliActor() },
+      )
       const report = await drawSample(ctx.database, stored, {
         period: flags.period,
         method,

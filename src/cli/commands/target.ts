@@ -2,8 +2,9 @@ import type { Command } from 'commander'
 import { ValidationError } from '../../domain/errors.js'
 import { formatEstimate, formatValue } from '../../engine/reports/format.js'
 import { evaluateTargets } from '../../engine/targets/evaluate-targets.js'
-import { deleteTarget, setTarget } from '../../engine/targets/set-target.js'
+import { removeTarget, setTarget } from '../../engine/targets/set-target.js'
 import { addStoreOptions, printJson, withContext, type StoreFlags } from '../shared.js'
+import { cliActor } from './user.js'
 
 function parseScope(pairs: string[] | undefined): Record<string, string> {
   const scope: Record<string, string> = {}
@@ -61,7 +62,7 @@ export function registerTarget(program: Command): void {
             direction: flags.direction,
             name: flags.name,
           },
-          'cli',
+          cliActor(),
           ctx.clock.now(),
         )
         console.log(
@@ -99,7 +100,7 @@ export function registerTarget(program: Command): void {
   addStoreOptions(target.command('delete <id>').description('delete a target')).action(
     async (id: string, flags: StoreFlags) => {
       await withContext(flags, async (ctx) => {
-        await deleteTarget(ctx.database.db, id)
+        await removeTarget(ctx.database, id, cliActor())
         console.log(`deleted ${id}`)
       })
     },

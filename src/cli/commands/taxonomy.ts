@@ -4,6 +4,7 @@ import { stringify } from 'yaml'
 import { replaceTaxonomy } from '../../engine/setup/init-store.js'
 import { getCurrentTaxonomy } from '../../store/taxonomy-store.js'
 import { addStoreOptions, printJson, withContext, type StoreFlags } from '../shared.js'
+import { cliActor } from './user.js'
 
 export function registerTaxonomy(program: Command): void {
   const taxonomy = program.command('taxonomy').description('show or replace the taxonomy')
@@ -24,7 +25,12 @@ export function registerTaxonomy(program: Command): void {
     taxonomy.command('set <file>').description('store FILE as the new taxonomy version'),
   ).action(async (file: string, flags: StoreFlags) => {
     await withContext(flags, async (ctx) => {
-      const stored = await replaceTaxonomy(ctx.database, readFileSync(file, 'utf8'), file)
+      const stored = await replaceTaxonomy(
+        ctx.database,
+        readFileSync(file, 'utf8'),
+        file,
+        cliActor(),
+      )
       console.log(`taxonomy "${stored.taxonomy.name}" stored as version ${stored.version}`)
     })
   })

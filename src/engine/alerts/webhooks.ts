@@ -11,6 +11,7 @@ import {
 } from '../../store/alert-store.js'
 import { clipInput } from '../../domain/quote-input.js'
 import { issuesFromZod } from '../../domain/zod-issues.js'
+import { recordEvent } from '../trail/record-event.js'
 
 export const webhookInputSchema = z.strictObject({
   webhookId: z
@@ -32,22 +33,66 @@ export const webhookInputSchema = z.strictObject({
   enabled: z.boolean().default(true),
 })
 
-export async function setWebhook(database: Database, input: unknown): Promise<WebhookRecord> {
+/**
+ * A webhook as the trail records it: the URL's origin only, since the rest of a Slack or chat
+ * webhook URL is its secret.
+ */
+function forTrail(webhook: Omit<WebhookRecord, 'createdAt'> | undefined) {
+  if (webhook === undefined) return null
+  return {
+    webhookId: webhook.webhookId,
+    urlOrigin: new URL(webhook.url).origin,
+    format: webhook.format,
+    minSeverity: webhook.minSeverity,
+    enabled: webhook.enabled,
+  }
+}
+
+export async function setWebhook(
+  database: Database,
+  input: unknown,
+  actor = 'system',
+): Promise<WebhookRecord> {
   const parsed = webhookInputSchema.safeParse(input)
   if (!parsed.success) {
     throw new ValidationError('not a valid webhook', issuesFromZod(parsed.error))
   }
-  await upsertWebhook(database.db, parsed.data)
-  return (await listWebhooks(database.db)).find(
-    (w) => w.webhookId === parsed.data.webhookId,
-  ) as WebhookRecord
+  const webhookId = parsed.data.webhookId
+  return database.transaction(async (trx) => {
+    const before = (await listWebhooks(trx)).find((w) => w.webhookId === webhookId)
+    await upsertWebhook(trx, parsed.data)
+    const after = (await listWebhooks(trx)).find((w) => w.webhookId === webhookId) as WebhookRecord
+    await recordEvent(trx, {
+      actor,
+      action: 'webhook.set',
+      subjectType: 'webhook',
+      subjectId: webhookId,
+      before: forTrail(before),
+      after: forTrail(after),
+    })
+    return after
+  })
 }
 
 export function findWebhooks(database: Database): Promise<WebhookRecord[]> {
   return listWebhooks(database.db)
 }
 
-export async function removeWebhook(database: Database, webhookId: string): Promise<void> {
-  if (!(await deleteWebhook(database.db, webhookId)))
-    throw new NotFoundError(`no webhook ${clipInput(webhookId)}`)
+export async function removeWebhook(
+  database: Database,
+  webhookId: string,
+  actor = 'system',
+): Promise<void> {
+  await database.transaction(async (trx) => {
+    const before = (await listWebhooks(trx)).find((w) => w.webhookId === webhookId)
+    if (!(await deleteWebhook(trx, webhookId)))
+      throw new NotFoundError(`no webhook ${clipInput(webhookId)}`)
+    await recordEvent(trx, {
+      actor,
+      action: 'webhook.delete',
+      subjectType: 'webhook',
+      subjectId: webhookId,
+      before: forTrail(before),
+    })
+  })
 }

@@ -13,6 +13,7 @@ import { createHashUniform } from '../../domain/sampling/hash.js'
 import type { Database } from '../../store/db.js'
 import {
   assignTask,
+  findAuditorProfile,
   listAuditorsWithLoad,
   listUnassignedTasks,
   upsertAuditorProfile,
@@ -21,6 +22,7 @@ import {
 } from '../../store/audit-workflow-store.js'
 import { getUser } from '../../store/user-store.js'
 import { clipInputs } from '../../domain/quote-input.js'
+import { recordEvent } from '../trail/record-event.js'
 
 /** Primary language subtags, lower-case: `pt-BR` → `pt`. */
 export function primaryLanguages(languages: readonly string[] | null): string[] | null {
@@ -83,6 +85,7 @@ export async function setAuditorProfile(
   database: Database,
   input: { userId: string; languages?: string[] | null; site?: string | null },
   now = new Date(),
+  actor = 'system',
 ): Promise<AuditorProfile> {
   await getUser(database.db, input.userId)
   const languages =
@@ -100,6 +103,18 @@ export async function setAuditorProfile(
     languages: languages && languages.length > 0 ? languages : null,
     site: input.site ?? null,
   }
-  await upsertAuditorProfile(database.db, profile, now)
+  await database.transaction(async (trx) => {
+    const before = await findAuditorProfile(trx, profile.userId)
+    await upsertAuditorProfile(trx, profile, now)
+    await recordEvent(trx, {
+      actor,
+      action: 'auditor_profile.set',
+      subjectType: 'user',
+      subjectId: profile.userId,
+      before: before ?? null,
+      after: profile,
+      at: now,
+    })
+  })
   return profile
 }

@@ -29,6 +29,7 @@ import {
 } from '../../store/audit-workflow-store.js'
 import { getCurrentTaxonomy } from '../../store/taxonomy-store.js'
 import { clipInput } from '../../domain/quote-input.js'
+import { recordEvent } from '../trail/record-event.js'
 
 export const DEFAULT_DISPUTE_WINDOW_DAYS = 14
 
@@ -98,15 +99,26 @@ export async function fileDispute(
     throw new ConflictError(`audit ${audit.auditId} is already disputed`)
   }
   const disputeId = newId('dsp')
-  await insertDispute(database.db, {
-    disputeId,
-    auditId: audit.auditId,
-    decisionId: audit.decisionId,
-    moderatorId: principal.userId,
-    reason: input.reason,
-    filedAt: now,
+  return database.transaction(async (trx) => {
+    await insertDispute(trx, {
+      disputeId,
+      auditId: audit.auditId,
+      decisionId: audit.decisionId,
+      moderatorId: principal.userId,
+      reason: input.reason,
+      filedAt: now,
+    })
+    const filed = toView((await findDispute(trx, disputeId))!)
+    await recordEvent(trx, {
+      actor: principal.userId,
+      action: 'dispute.file',
+      subjectType: 'dispute',
+      subjectId: disputeId,
+      after: filed,
+      at: now,
+    })
+    return filed
   })
-  return toView((await findDispute(database.db, disputeId))!)
 }
 
 /** Disputes about decisions within the reader's regions / sites (all with no reader). */
@@ -203,6 +215,16 @@ export async function settleDispute(
       comment: input.comment ?? null,
       settledAt: now,
     })
-    return { ...toView((await findDispute(trx, disputeId))!), outcome }
+    const settled = toView((await findDispute(trx, disputeId))!)
+    await recordEvent(trx, {
+      actor: principal.userId,
+      action: 'dispute.settle',
+      subjectType: 'dispute',
+      subjectId: disputeId,
+      before: toView(dispute),
+      after: { ...settled, policy, action, outcome },
+      at: now,
+    })
+    return { ...settled, outcome }
   })
 }

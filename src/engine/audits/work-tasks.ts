@@ -37,6 +37,7 @@ import { findPlan, findSample, type StoredPlan } from '../../store/sampling-stor
 import { getCurrentTaxonomy } from '../../store/taxonomy-store.js'
 import { assignOpenTasks, primaryLanguages } from './assign-tasks.js'
 import { clipInput } from '../../domain/quote-input.js'
+import { recordEvent } from '../trail/record-event.js'
 
 export const DEFAULT_LEASE_MINUTES = 30
 
@@ -200,8 +201,9 @@ export async function listMyTasks(
 }
 
 /**
- * Records the auditor's verdict as an audit (append-only), derives the outcome with the plan's
- * matching rule, perhaps queues an independent second QA, and reveals the original decision.
+ * Records the auditor's verdict as an audit (append-only, and in the trail), derives the outcome
+ * with the plan's matching rule, perhaps queues an independent second QA, and reveals the
+ * original decision.
  */
 export async function submitVerdict(
   database: Database,
@@ -279,6 +281,25 @@ export async function submitVerdict(
       }
     }
     const audit = await findAudit(trx, auditId)
+    await recordEvent(trx, {
+      actor: principal.userId,
+      action: 'audit.submit',
+      subjectType: 'audit',
+      subjectId: auditId,
+      after: {
+        taskId: task.taskId,
+        decisionId: task.decisionId,
+        kind: task.kind,
+        policy: verdict.policy,
+        action: verdict.action,
+        severity: isError ? (verdict.severity ?? null) : null,
+        rootCause: isError ? (verdict.root_cause ?? null) : null,
+        outcome,
+        comment: verdict.comment ?? null,
+        secondQa,
+      },
+      at: now,
+    })
     return {
       revealed: toRevealed({ ...task, completedAuditId: auditId }, decision, audit!, plan),
       secondQa,

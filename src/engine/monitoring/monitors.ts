@@ -13,6 +13,7 @@ import type { Database } from '../../store/db.js'
 import { deleteStoredMonitor, listStoredMonitors, saveMonitor } from '../../store/monitor-store.js'
 import { getMetric, loadMetricSetup, type MetricSetup } from '../metrics/metric-setup.js'
 import { clipInput } from '../../domain/quote-input.js'
+import { recordEvent } from '../trail/record-event.js'
 
 export interface MonitorEntry {
   monitor: Monitor
@@ -73,14 +74,41 @@ export async function setMonitor(
 ): Promise<MonitorEntry> {
   const monitor = parseMonitor(input)
   checkMonitorMetric(monitor, await loadMetricSetup(database))
-  await saveMonitor(database.db, monitor.id, monitor, createdBy, now)
+  const before = (await listMonitors(database)).find((e) => e.monitor.id === monitor.id)
+  await database.transaction(async (trx) => {
+    await saveMonitor(trx, monitor.id, monitor, createdBy, now)
+    await recordEvent(trx, {
+      actor: createdBy ?? 'system',
+      action: 'monitor.set',
+      subjectType: 'monitor',
+      subjectId: monitor.id,
+      before: before?.monitor ?? null,
+      after: monitor,
+      at: now,
+    })
+  })
   const isDefault = loadDefaultMonitors().some((d) => d.id === monitor.id)
   return { monitor, source: isDefault ? 'overridden' : 'custom' }
 }
 
 /** Deletes a custom monitor, or restores a default's shipped definition; a plain default cannot be deleted. */
-export async function deleteMonitor(database: Database, monitorId: string): Promise<void> {
-  const removed = await deleteStoredMonitor(database.db, monitorId)
+export async function deleteMonitor(
+  database: Database,
+  monitorId: string,
+  actor = 'system',
+): Promise<void> {
+  const before = (await listMonitors(database)).find((e) => e.monitor.id === monitorId)
+  const removed = await database.transaction(async (trx) => {
+    if (!(await deleteStoredMonitor(trx, monitorId))) return false
+    await recordEvent(trx, {
+      actor,
+      action: 'monitor.delete',
+      subjectType: 'monitor',
+      subjectId: monitorId,
+      before: before?.monitor ?? null,
+    })
+    return true
+  })
   if (removed) return
   if (loadDefaultMonitors().some((d) => d.id === monitorId)) {
     throw new ConflictError(

@@ -11,16 +11,35 @@ import {
   type StoredPlan,
 } from '../../store/sampling-store.js'
 import { newSalt } from './draw-sample.js'
+import { recordEvent } from '../trail/record-event.js'
 
+/**
+ * Stores a plan as its next version when it changed (else returns the stored one); a new version
+ * goes to the trail, without the salt (who knows it can tell which decisions will be audited).
+ */
 export async function savePlan(
   database: Database,
   input: { yaml: string; source?: string } | { document: unknown; source?: string },
+  options: { actor?: string } = {},
 ): Promise<{ stored: StoredPlan; created: boolean }> {
   const plan =
     'yaml' in input
       ? parsePlan(input.yaml, input.source)
       : validatePlan(input.document, input.source)
-  return savePlanVersion(database.db, plan, newSalt)
+  return database.transaction(async (trx) => {
+    const saved = await savePlanVersion(trx, plan, newSalt)
+    if (saved.created) {
+      const { salt: _salt, ...document } = saved.stored.plan
+      await recordEvent(trx, {
+        actor: options.actor ?? 'system',
+        action: 'plan.save',
+        subjectType: 'plan',
+        subjectId: saved.stored.planId,
+        after: { version: saved.stored.version, document },
+      })
+    }
+    return saved
+  })
 }
 
 export interface PlanSizeInput {

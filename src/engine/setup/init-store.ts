@@ -11,6 +11,7 @@ import {
   saveTaxonomy,
   type StoredTaxonomy,
 } from '../../store/taxonomy-store.js'
+import { recordEvent } from '../trail/record-event.js'
 
 export interface InitResult {
   created: boolean
@@ -42,11 +43,26 @@ export async function initStore(
   return { created: true, taxonomy: await saveTaxonomy(database.db, taxonomy) }
 }
 
-/** Stores a new taxonomy version; audits keep the version they were judged under. */
+/**
+ * Stores a new taxonomy version (recorded in the trail); audits keep the version they were
+ * judged under.
+ */
 export async function replaceTaxonomy(
   database: Database,
   text: string,
   source: string,
+  actor = 'system',
 ): Promise<StoredTaxonomy> {
-  return saveTaxonomy(database.db, parseTaxonomy(text, source))
+  const taxonomy = parseTaxonomy(text, source)
+  return database.transaction(async (trx) => {
+    const stored = await saveTaxonomy(trx, taxonomy)
+    await recordEvent(trx, {
+      actor,
+      action: 'taxonomy.replace',
+      subjectType: 'taxonomy',
+      subjectId: String(stored.version),
+      after: { version: stored.version, name: taxonomy.name },
+    })
+    return stored
+  })
 }

@@ -207,14 +207,15 @@ export function registerAlertRoutes(app: App, ctx: Context): void {
     c.json({ webhooks: await findWebhooks(ctx.database) }, 200),
   )
   app.openapi(putWebhookRoute, async (c) => {
-    const webhook = await setWebhook(ctx.database, {
-      ...c.req.valid('json'),
-      webhookId: c.req.valid('param').webhookId,
-    })
+    const webhook = await setWebhook(
+      ctx.database,
+      { ...c.req.valid('json'), webhookId: c.req.valid('param').webhookId },
+      c.get('principal').userId,
+    )
     return c.json(webhook as unknown as Record<string, unknown>, 200)
   })
   app.openapi(deleteWebhookRoute, async (c) => {
-    await removeWebhook(ctx.database, c.req.valid('param').webhookId)
+    await removeWebhook(ctx.database, c.req.valid('param').webhookId, c.get('principal').userId)
     return c.body(null, 204)
   })
 }

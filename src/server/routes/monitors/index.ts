@@ -144,7 +144,7 @@ export function registerMonitoringRoutes(app: App, ctx: Context): void {
     return c.json({ ...entry.monitor, source: entry.source }, 200)
   })
   app.openapi(deleteRoute, async (c) => {
-    await deleteMonitor(ctx.database, c.req.valid('param').monitorId)
+    await deleteMonitor(ctx.database, c.req.valid('param').monitorId, c.get('principal').userId)
     return c.body(null, 204)
   })
   registerAlertRoutes(app, ctx)

@@ -140,6 +140,7 @@ export function registerPlanRoutes(app: App, ctx: Context): void {
       body.yaml !== undefined
         ? { yaml: body.yaml, source: 'yaml' }
         : { document: body.document ?? {}, source: 'document' },
+      { actor: c.get('principal').userId },
     )
     return c.json({ created, plan: toJson(stored) }, 201)
   })

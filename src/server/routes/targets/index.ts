@@ -2,7 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import type { Context } from '../../../context.js'
 import { evaluateTargets } from '../../../engine/targets/evaluate-targets.js'
-import { deleteTarget, setTarget } from '../../../engine/targets/set-target.js'
+import { removeTarget, setTarget } from '../../../engine/targets/set-target.js'
 import type { App } from '../../app.js'
 import { requirePermission } from '../../auth.js'
 
@@ -100,7 +100,7 @@ export function registerTargetRoutes(app: App, ctx: Context): void {
     return c.json(serialise(target), 200)
   })
   app.openapi(deleteRoute, async (c) => {
-    await deleteTarget(ctx.database.db, c.req.valid('param').targetId)
+    await removeTarget(ctx.database, c.req.valid('param').targetId, c.get('principal').userId)
     return c.body(null, 204)
   })
 }

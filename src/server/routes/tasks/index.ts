@@ -216,6 +216,7 @@ export function registerTaskRoutes(app: App, ctx: Context): void {
         ctx.database,
         { userId: c.req.valid('param').userId, ...body },
         ctx.clock.now(),
+        c.get('principal').userId,
       ),
       200,
     )
