@@ -5,7 +5,7 @@
  */
 import type { EChartsCoreOption } from 'echarts/core'
 import type { ControlPoint, ParetoItem } from '../api/types'
-import { pct } from './format'
+import { escapeHtml, pct } from './format'
 
 const INK = '#1f2a37'
 const ACCENT = '#1d5fbf'
@@ -107,7 +107,10 @@ export function intervalChartOption(
         tooltip: {
           formatter: (p: { dataIndex: number }) => {
             const d = data[p.dataIndex]
-            return d ? `${d.label}<br/>${pct(d.estimate)} (${pct(d.lower)} – ${pct(d.upper)})` : ''
+            // ECharts inserts this as HTML: the label is stored data.
+            return d
+              ? `${escapeHtml(d.label)}<br/>${pct(d.estimate)} (${pct(d.lower)} – ${pct(d.upper)})`
+              : ''
           },
         },
         markLine:
@@ -131,11 +134,11 @@ interface CustomApi {
 }
 
 /** p-chart: the proportion per period, the centre line, per-period limits as steps, rule breaks as ✕. */
-/** An alert drawn on a p-chart: the point's index and a short text label. */
+/** An alert drawn on a p-chart: the point's index, a short text label, and plain-text detail lines. */
 export interface ChartAlertMark {
   index: number
   label: string
-  detail: string
+  details: readonly string[]
 }
 
 export function pChartOption(
@@ -212,7 +215,7 @@ export function pChartOption(
             const index = (breaks[p.dataIndex] as [number, number] | undefined)?.[0]
             const point = index === undefined ? undefined : points[index]
             return point
-              ? `${point.period}: ${pct(point.estimate)} — rule ${(point.rules ?? []).join(', ')}`
+              ? `${escapeHtml(point.period)}: ${pct(point.estimate)} — rule ${(point.rules ?? []).join(', ')}`
               : ''
           },
         },
@@ -237,7 +240,8 @@ export function pChartOption(
               },
               data: alerts.map((a) => [a.index, points[a.index]?.estimate ?? null]),
               tooltip: {
-                formatter: (p: { dataIndex: number }) => alerts[p.dataIndex]?.detail ?? '',
+                formatter: (p: { dataIndex: number }) =>
+                  (alerts[p.dataIndex]?.details ?? []).map(escapeHtml).join('<br>'),
               },
             },
           ]),

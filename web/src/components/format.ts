@@ -1,4 +1,15 @@
 /** Number formatting shared by tables and charts. */
+
+/**
+ * Text made safe to put into HTML. React escapes what it renders; ECharts inserts a tooltip
+ * formatter's string as HTML, so stored values (slice labels, alert titles) go through this.
+ */
+export function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  )
+}
 export function pct(value: number | null | undefined, digits = 1): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—'
   return `${(value * 100).toFixed(digits)} %`

@@ -97,7 +97,7 @@ export function TrendsPage() {
     return [...byIndex.entries()].map(([index, list]): ChartAlertMark => ({
       index,
       label: list.length === 1 ? '⚠ alert' : `⚠ ${list.length} alerts`,
-      detail: list.map((a) => `${a.severity}: ${a.title}`).join('<br>'),
+      details: list.map((a) => `${a.severity}: ${a.title}`),
     }))
   }, [alerts])
   const option = useMemo(
