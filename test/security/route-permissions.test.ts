@@ -1,8 +1,11 @@
 /**
  * Every route the app serves has a rule in ROUTE_PERMISSIONS, and every rule holds in practice:
  * each route is requested with each role's token (and with none), and must be allowed or denied
- * exactly as the rule says. A new route without a rule fails here.
+ * exactly as the rule says. A new route without a rule fails here, and so does a SECURITY.md whose
+ * generated route × role table no longer matches the routes.
  */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { expect, it } from 'vitest'
 import { ROLES, type Role } from '../../src/domain/access.js'
 import {
@@ -11,6 +14,7 @@ import {
   isEndpoint,
   type RouteRule,
 } from '../../src/server/auth.js'
+import { permissionTable, withPermissionTable } from '../../src/server/permission-table.js'
 import { authHeaders } from '../helpers/auth.js'
 import { describeEachBackend } from '../helpers/db.js'
 import { makeApp } from './helpers.js'
@@ -51,6 +55,17 @@ describeEachBackend('route permissions', (get) => {
     const keys = [...new Set(app.routes.filter(isEndpoint).map((r) => `${r.method} ${r.path}`))]
     return { app, keys }
   }
+
+  it('documents every route × role in SECURITY.md exactly as generated from the route list', async () => {
+    const { app } = await routesOf()
+    const document = readFileSync(join(import.meta.dirname, '..', '..', 'SECURITY.md'), 'utf8')
+    const table = permissionTable(app.routes)
+    expect(table.split('\n').length).toBeGreaterThan(40)
+    expect(
+      withPermissionTable(document, table) === document,
+      'SECURITY.md has an out-of-date route table: run npm run docs:permissions',
+    ).toBe(true)
+  })
 
   it('has a rule for every route, and no rule for a route that does not exist', async () => {
     const { keys } = await routesOf()
