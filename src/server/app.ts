@@ -3,12 +3,13 @@
  * `{ error: { code, message, details? } }` with the mapped status; anything else is logged with
  * its stack and answered with a generic 500 (no stack trace, no SQL ever reaches a client).
  */
+import { isUtf8 } from 'node:buffer'
 import { randomUUID } from 'node:crypto'
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import type { Context } from '../context.js'
-import { AppError, type FieldIssue } from '../domain/errors.js'
+import { AppError, ValidationError, type FieldIssue } from '../domain/errors.js'
 import { clipInput, quoteInput } from '../domain/quote-input.js'
 import { findLoneSurrogates } from '../domain/unicode-text.js'
 import { issuesFromZod } from '../domain/zod-issues.js'
@@ -44,6 +45,8 @@ export type App = OpenAPIHono<AppEnv>
 
 /** Request bodies above this size are refused with 413 (ingest batches are split by clients). */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /** Request ids a caller may choose: short, and nothing that needs escaping. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
@@ -115,6 +118,17 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
     )
     app.use('/v1/*', rateLimit(ingestLimiter, ingestKey, 'ingest requests for this API token'))
   }
+  // A body that is not UTF-8 (a surrogate encoded on its own, stray bytes) would be decoded with
+  // U+FFFD in place of the bad bytes and stored altered: refused whole instead. isUtf8 is SIMD
+  // fast, and Hono's json()/text() read the body cached here.
+  app.use('/v1/*', async (c, next) => {
+    if (SAFE_METHODS.has(c.req.method) || c.req.raw.body === null) return next()
+    if (!isUtf8(await c.req.arrayBuffer()))
+      throw new ValidationError(
+        'the request body is not valid UTF-8 (an unpaired surrogate or stray bytes): send UTF-8 text',
+      )
+    return next()
+  })
   if (cache !== null) {
     const dependencies = {
       readDataVersion: () => readDataVersion(ctx.database),

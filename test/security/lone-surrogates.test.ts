@@ -141,6 +141,38 @@ describeEachBackend('unpaired surrogates reaching the store', (get) => {
     expect(await storedText('decisions', 'content_id')).toContain('😀 kept')
   })
 
+  it('refuses a body that is not UTF-8 (a surrogate encoded on its own) instead of storing U+FFFD', async () => {
+    // "\ud800" written as bytes (WTF-8: ED A0 80), and a stray continuation byte.
+    for (const bad of [[0xed, 0xa0, 0x80], [0x80]]) {
+      const bytes = (json: string) => {
+        const [before, after] = json.split('@') as [string, string]
+        return Buffer.concat([Buffer.from(before), Buffer.from(bad), Buffer.from(after)])
+      }
+      for (const [method, path, json] of [
+        ['POST', '/v1/decisions', JSON.stringify([decision('u-1', { region: 'em@ea' })])],
+        [
+          'POST',
+          '/v1/users',
+          JSON.stringify({ userId: 'u-8', roles: ['viewer'], displayName: '@' }),
+        ],
+      ] as const) {
+        const res = await app.request(path, {
+          method,
+          headers: { ...admin, 'content-type': 'application/json' },
+          body: bytes(json),
+        })
+        const body = (await res.json()) as { error: { code: string; message: string } }
+        expect(res.status, `${path}: ${JSON.stringify(body)}`).toBe(400)
+        expect(body.error).toMatchObject({
+          code: 'validation_failed',
+          message: expect.stringMatching(/not valid UTF-8/),
+        })
+      }
+    }
+    expect(await storedText('decisions', 'decision_id')).not.toContain('u-1')
+    expect(await storedText('users', 'user_id')).not.toContain('u-8')
+  })
+
   it('answers 400 naming the field for JSON bodies of the other routes, storing nothing', async () => {
     const cases: [string, string, unknown, string][] = [
       [
