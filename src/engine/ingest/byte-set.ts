@@ -1,7 +1,7 @@
 /**
  * A set of byte strings (UTF-8 keys such as decision ids), kept in one byte pool with open
  * addressing over typed arrays: adding or finding a key taken where it stands in a buffer makes
- * no string. Memory: the keys' bytes plus about 20 bytes per key.
+ * no string. Memory: the keys' bytes plus about 24 bytes per key.
  */
 const FNV_OFFSET = 0x811c9dc5
 const FNV_PRIME = 0x01000193
@@ -11,9 +11,11 @@ export class ByteSet {
   private used = 0
   private starts = new Int32Array(1024)
   private lengths = new Int32Array(1024)
-  private hashes = new Int32Array(1024)
-  /** Open addressing, linear probing: key index + 1, 0 when free. */
-  private slots = new Int32Array(2048)
+  /**
+   * Open addressing, linear probing, two numbers a slot: the key's hash and its index + 1 (0 when
+   * free), so that a probe reads one place in memory until the hashes match.
+   */
+  private slots = new Int32Array(4096)
   size = 0
 
   /** Adds bytes[s, e); false when the set held it already. */
@@ -25,7 +27,6 @@ export class ByteSet {
     if (index >= this.starts.length) {
       this.starts = grown(this.starts)
       this.lengths = grown(this.lengths)
-      this.hashes = grown(this.hashes)
     }
     const n = e - s
     if (this.used + n > this.pool.length) {
@@ -36,10 +37,10 @@ export class ByteSet {
     this.pool.set(bytes.subarray(s, e), this.used)
     this.starts[index] = this.used
     this.lengths[index] = n
-    this.hashes[index] = h
     this.used += n
-    this.slots[slot] = index + 1
-    if (this.size * 2 > this.slots.length) this.rehash()
+    this.slots[slot] = h
+    this.slots[slot + 1] = index + 1
+    if (this.size * 4 > this.slots.length) this.rehash()
     return true
   }
 
@@ -51,12 +52,12 @@ export class ByteSet {
   /** The key's slot: -1 when the key is there, else the free slot where it would go. */
   private find(bytes: Uint8Array, s: number, e: number, h: number): number {
     const n = e - s
-    const mask = this.slots.length - 1
-    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot] as number
+    const mask = this.slots.length - 2
+    for (let slot = (h << 1) & mask; ; slot = (slot + 2) & mask) {
+      const entry = this.slots[slot + 1] as number
       if (entry === 0) return slot
       const index = entry - 1
-      if (this.hashes[index] === h && this.lengths[index] === n) {
+      if (this.slots[slot] === h && this.lengths[index] === n) {
         const at = (this.starts[index] as number) - s
         let i = s
         while (i < e && this.pool[at + i] === bytes[i]) i++
@@ -66,12 +67,16 @@ export class ByteSet {
   }
 
   private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2)
-    const mask = slots.length - 1
-    for (let index = 0; index < this.size; index++) {
-      let slot = (this.hashes[index] as number) & mask
-      while (slots[slot] !== 0) slot = (slot + 1) & mask
-      slots[slot] = index + 1
+    const old = this.slots
+    const slots = new Int32Array(old.length * 2)
+    const mask = slots.length - 2
+    for (let at = 0; at < old.length; at += 2) {
+      if (old[at + 1] === 0) continue
+      const h = old[at] as number
+      let slot = (h << 1) & mask
+      while (slots[slot + 1] !== 0) slot = (slot + 2) & mask
+      slots[slot] = h
+      slots[slot + 1] = old[at + 1] as number
     }
     this.slots = slots
   }
