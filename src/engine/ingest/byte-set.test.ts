@@ -44,3 +44,17 @@ describe('ByteSet', () => {
     expect(set.has(absent, 0, absent.length)).toBe(false)
   })
 })
+
+describe('ByteSet.clear', () => {
+  it('empties the set, which then takes keys again', () => {
+    const set = new ByteSet()
+    const key = (i: number) => Buffer.from(`id-${i}`)
+    for (let i = 0; i < 5000; i++) set.add(key(i), 0, key(i).length)
+    set.clear()
+    expect(set.size).toBe(0)
+    expect(set.has(key(1), 0, key(1).length)).toBe(false)
+    for (let i = 2500; i < 7500; i++) expect(set.add(key(i), 0, key(i).length)).toBe(true)
+    expect(set.has(key(7499), 0, key(7499).length)).toBe(true)
+    expect(set.has(key(10), 0, key(10).length)).toBe(false)
+  })
+})

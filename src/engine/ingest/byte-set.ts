@@ -44,6 +44,13 @@ export class ByteSet {
     return true
   }
 
+  /** Empties the set, keeping its memory for the keys to come. */
+  clear(): void {
+    this.slots.fill(0)
+    this.used = 0
+    this.size = 0
+  }
+
   /** Whether the set holds bytes[s, e). */
   has(bytes: Uint8Array, s: number, e: number): boolean {
     return this.find(bytes, s, e, hash(bytes, s, e)) < 0

@@ -85,9 +85,13 @@ export function createDecisionIngester(
    */
   let currentIds = new ByteSet()
   let previousIds: ByteSet | undefined
+  /** The two sets take turns (cleared, not reallocated: their memory is sized by now). */
   const nextTransactionIds = () => {
-    previousIds = concurrent ? currentIds : undefined
-    currentIds = new ByteSet()
+    if (!concurrent) return
+    const emptied = previousIds ?? new ByteSet()
+    emptied.clear()
+    previousIds = currentIds
+    currentIds = emptied
   }
   /** False (the row is a duplicate) when an id is in this transaction or the one before. */
   const takeId = (bytes: Uint8Array, s: number, e: number): boolean =>
