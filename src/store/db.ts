@@ -38,6 +38,14 @@ export interface RawConnection {
   copyFrom(table: string, columns: readonly string[], data: string | Buffer): Promise<number>
   /** Runs `copy (query) to stdout` (text format) and returns the whole output. */
   copyTo(query: string): Promise<Buffer>
+  /**
+   * Runs `copy (query) to stdout` (text format) and passes the output to `onChunk` as it arrives
+   * (PostgreSQL: chunks of tens of kilobytes that end anywhere, even inside a character; PGlite:
+   * all of it at once). When `onChunk` throws, it is not called again, the rest of the output is
+   * read (so the connection stays usable) and the error is rethrown. Both stores implement it;
+   * optional for test doubles, whose callers use copyTo instead.
+   */
+  copyToChunks?(query: string, onChunk: (chunk: Buffer) => void): Promise<void>
 }
 
 export interface Database {
@@ -135,6 +143,10 @@ async function openEmbedded(dataDir: string | null): Promise<Database> {
       return result.blob === undefined
         ? Buffer.alloc(0)
         : Buffer.from(await result.blob.arrayBuffer())
+    },
+    async copyToChunks(query, onChunk) {
+      // PGlite runs in this thread: there is nothing to overlap, the output comes whole.
+      onChunk(await connection.copyTo(query))
     },
   }
   return withMigrations({
@@ -236,6 +248,19 @@ function openPostgres(url: string, poolSize = 10): Database {
           const stream = client.query(copyStreams.to(`copy (${query}) to stdout`))
           for await (const chunk of stream) chunks.push(chunk as Buffer)
           return Buffer.concat(chunks)
+        },
+        async copyToChunks(query, onChunk) {
+          const stream = client.query(copyStreams.to(`copy (${query}) to stdout`))
+          let failure: { error: unknown } | null = null
+          for await (const chunk of stream) {
+            if (failure !== null) continue
+            try {
+              onChunk(chunk as Buffer)
+            } catch (error) {
+              failure = { error }
+            }
+          }
+          if (failure !== null) throw failure.error
         },
       }
       try {

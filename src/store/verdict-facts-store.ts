@@ -5,6 +5,7 @@
  * (`pg_snapshot_xmin`), and the next read fetches every row written by that transaction or a
  * newer one. Rows read twice are simply applied twice (they replace themselves).
  */
+import { CopyTextReader, type CopyTextRow } from './copy-text.js'
 import type { RawConnection } from './db.js'
 
 /**
@@ -53,49 +54,23 @@ const SELECT = `select f.decision_id, f.is_appeal, f.present,
        f.disputed, f.overturned, f.second_qa_agrees
 from verdict_facts f`
 
-const ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' }
-
-/** Undoes COPY text escaping (only present when a value holds a backslash or control character). */
-function unescapeCopy(field: string): string {
-  return field.replace(/\\(.)/g, (_, c: string) => ESCAPES[c] ?? c)
-}
-
 /**
- * Calls `onRow` for every line of COPY text output with its fields (null for \N). The array is
- * reused between calls: copy what you keep.
- */
-export function forEachCopyRow(text: string, onRow: (fields: (string | null)[]) => void): void {
-  const fields: (string | null)[] = []
-  let start = 0
-  while (start < text.length) {
-    let end = text.indexOf('\n', start)
-    if (end < 0) end = text.length
-    fields.length = 0
-    let at = start
-    for (;;) {
-      let tab = text.indexOf('\t', at)
-      if (tab < 0 || tab > end) tab = end
-      const raw = text.slice(at, tab)
-      fields.push(raw === '\\N' ? null : raw.includes('\\') ? unescapeCopy(raw) : raw)
-      if (tab === end) break
-      at = tab + 1
-    }
-    onRow(fields)
-    start = end + 1
-  }
-}
-
-/**
- * Calls `onRow` with the fields (FACT_COLUMNS order) of every row written by transactions with
- * id ≥ `since` (every present row when `since` is null), and returns the horizon for the next
- * read. One repeatable-read transaction, so rows and horizon share a snapshot; rows travel as
- * COPY text, which costs a fraction of a row-by-row result.
+ * Calls `onRow` with every row (fields in FACT_COLUMNS order, as bytes: see copy-text.ts) written
+ * by transactions with id ≥ `since`, or every present row when `since` is null, and returns the
+ * horizon for the next read. One repeatable-read transaction, so rows and horizon share a
+ * snapshot; rows travel as COPY text, which costs a fraction of a row-by-row result.
+ *
+ * A full read (`since` null) hands rows over as the output arrives, so that reading them overlaps
+ * PostgreSQL writing the rest: when it fails, some rows may have been handed over already (build
+ * them into something you discard on failure). A later read hands rows over only once the whole
+ * output has arrived and the transaction committed: a failed one hands over nothing.
  */
 export async function readVerdictFactChanges(
   connection: RawConnection,
   since: string | null,
-  onRow: (fields: (string | null)[]) => void,
+  onRow: (row: CopyTextRow) => void,
 ): Promise<string> {
+  const reader = new CopyTextReader(FACT_COLUMNS.length, onRow)
   await connection.query('begin isolation level repeatable read read only')
   try {
     const horizon = await connection.query<{ horizon: string }>(
@@ -103,11 +78,17 @@ export async function readVerdictFactChanges(
     )
     // `since` is a transaction id read back from the database: digits only, checked anyway.
     if (since !== null && !/^\d+$/.test(since)) throw new Error(`bad horizon ${since}`)
-    const text = await connection.copyTo(
-      `${SELECT} where ${since === null ? 'f.present' : `f.txid >= ${since}`}`,
-    )
-    await connection.query('commit')
-    forEachCopyRow(text.toString('utf8'), onRow)
+    const query = `${SELECT} where ${since === null ? 'f.present' : `f.txid >= ${since}`}`
+    if (since === null && connection.copyToChunks !== undefined) {
+      await connection.copyToChunks(query, (chunk) => reader.push(chunk))
+      reader.end()
+      await connection.query('commit')
+    } else {
+      const output = await connection.copyTo(query)
+      await connection.query('commit')
+      reader.push(output)
+      reader.end()
+    }
     return horizon.rows[0]?.horizon ?? '0'
   } catch (error) {
     await connection.query('rollback').catch(() => undefined)
