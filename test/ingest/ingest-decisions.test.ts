@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { beforeAll, expect, it } from 'vitest'
 import { ingestFile, ingestRecords, type IngestSummary } from '../../src/engine/ingest/index.js'
 import { initStore } from '../../src/engine/setup/init-store.js'
@@ -150,6 +152,49 @@ describeEachBackend('ingest decisions', (get) => {
       await query('select content_id from decisions where decision_id = $1', ['bad-ok2'])
     ).rows[0]
     expect(multi?.content_id).toBe('multi\nline, "quoted"')
+  })
+
+  it('rejects a row holding bytes that are not UTF-8 (CSV and NDJSON), naming line and field', async () => {
+    // A NUL stands for the byte 0xE9 (Latin-1 "é"), which is not UTF-8 on its own.
+    const latin1 = (text: string) => Buffer.from(text).map((b) => (b === 0 ? 0xe9 : b))
+    const csv = latin1(
+      toCsv(DECISION_COLUMNS, [
+        decision('utf-ok1'),
+        decision('utf-ok2', { content_id: 'café' }),
+        decision('utf-bad1', { content_id: 'caf\u0000' }), // line 4
+      ]),
+    )
+    const csvPath = join(dir, 'latin1.csv')
+    writeFileSync(csvPath, csv)
+    const fromCsv = await ingestFile(get().database, 'decisions', csvPath)
+    expect(counts(fromCsv)).toEqual({ received: 3, inserted: 2, duplicates: 0, rejected: 1 })
+    expect(fromCsv.rejects[0]?.line).toBe(4)
+    expect(fromCsv.rejects[0]?.issues).toEqual([
+      {
+        path: 'content_id',
+        message: 'holds bytes that are not valid UTF-8 (save the file as UTF-8)',
+      },
+    ])
+    const ndjsonPath = join(dir, 'latin1.ndjson')
+    writeFileSync(
+      ndjsonPath,
+      latin1(
+        toNdjson([
+          decision('utf-ok3'),
+          decision('utf-bad2', { content_id: 'caf\u0000' }), // line 2
+          decision('utf-ok4', { content_id: '日本' }),
+        ]).replace('\\u0000', '\u0000'),
+      ),
+    )
+    const fromNdjson = await ingestFile(get().database, 'decisions', ndjsonPath)
+    expect(counts(fromNdjson)).toEqual({ received: 3, inserted: 2, duplicates: 0, rejected: 1 })
+    expect(fromNdjson.rejects[0]?.line).toBe(2)
+    expect(fromNdjson.rejects[0]?.issues[0]?.message).toMatch(/not valid UTF-8/)
+    const stored = await query<{ content_id: string }>(
+      `select content_id from decisions where decision_id in ('utf-ok2', 'utf-ok4') order by decision_id`,
+    )
+    expect(stored.rows.map((r) => r.content_id)).toEqual(['café', '日本'])
+    expect(await countLike('utf-bad')).toBe(0)
   })
 
   it('rejects values PostgreSQL cannot store instead of failing the batch', async () => {

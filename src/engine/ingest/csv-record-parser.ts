@@ -20,6 +20,7 @@
  * MalformedRow and parsing resumes on the next line, so one bad row never loses the rest of the
  * file; empty lines are skipped.
  */
+import { isUtf8 } from 'node:buffer'
 import { ValidationError } from '../../domain/errors.js'
 import { MalformedRow, type IncomingRow } from './incoming-row.js'
 
@@ -335,7 +336,20 @@ export function csvRecordObject(
   columns: readonly string[],
   bytes: Buffer,
   fields: CsvFields,
-): Record<string, string> {
+): Record<string, string> | MalformedRow {
+  // A plain record is printable ASCII; any other field must be UTF-8, not decoded into U+FFFD.
+  if (!fields.plain) {
+    const invalid = columns.findIndex(
+      (_, i) => !isUtf8(bytes.subarray(fields.starts[i], fields.ends[i])),
+    )
+    if (invalid >= 0)
+      return new MalformedRow([
+        {
+          path: columns[invalid] as string,
+          message: 'holds bytes that are not valid UTF-8 (save the file as UTF-8)',
+        },
+      ])
+  }
   const record: Record<string, string> = {}
   for (let i = 0; i < columns.length; i++) record[columns[i] as string] = fields.value(bytes, i)
   return record

@@ -5,9 +5,9 @@
  * Rows come out in groups (one per chunk read) so the hot loop avoids a promise per row.
  */
 import { createReadStream } from 'node:fs'
+import { isUtf8 } from 'node:buffer'
 import { open, stat } from 'node:fs/promises'
-import { createInterface } from 'node:readline'
-import { Readable } from 'node:stream'
+import { type Readable } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
 import { createGunzip } from 'node:zlib'
 import { CsvRecordParser } from './csv-record-parser.js'
@@ -120,18 +120,48 @@ export function parseJsonLine(text: string): unknown {
   }
 }
 
+/** The byte lines of a stream (split at LF; a CR before it is left for the caller). */
+async function* byteLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let rest: Buffer = Buffer.alloc(0)
+  for await (const chunk of chunks) {
+    const bytes = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk
+    let start = 0
+    for (let end = bytes.indexOf(10, start); end >= 0; end = bytes.indexOf(10, start)) {
+      yield bytes.subarray(start, end)
+      start = end + 1
+    }
+    rest = bytes.subarray(start)
+  }
+  if (rest.length > 0) yield rest
+}
+
+/**
+ * One row per non-blank line; a line that is not UTF-8 (or not JSON) becomes a MalformedRow
+ * rather than a value with U+FFFD in it.
+ */
 async function* ndjsonRows(
   source: string,
-  chunks: AsyncIterable<string>,
+  chunks: AsyncIterable<Buffer>,
 ): AsyncGenerator<readonly IncomingRow[]> {
-  const lines = createInterface({ input: Readable.from(chunks), crlfDelay: Infinity })
   let line = 0
   let out: IncomingRow[] = []
-  for await (const text of lines) {
+  for await (const bytes of byteLines(chunks)) {
     line += 1
-    const trimmed = line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
-    if (trimmed.trim() === '') continue
-    out.push({ source, line, raw: parseJsonLine(trimmed) })
+    if (!isUtf8(bytes)) {
+      out.push({
+        source,
+        line,
+        raw: new MalformedRow([
+          { path: '', message: 'holds bytes that are not valid UTF-8 (save the file as UTF-8)' },
+        ]),
+      })
+      continue
+    }
+    let text = bytes.toString('utf8')
+    if (text.endsWith('\r')) text = text.slice(0, -1)
+    if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+    if (text.trim() === '') continue
+    out.push({ source, line, raw: parseJsonLine(text) })
     if (out.length >= 1000) {
       yield out
       out = []
@@ -191,7 +221,7 @@ export async function openRecordFile(path: string): Promise<RecordFile> {
     format === 'csv'
       ? csvRows(source, chunks)
       : format === 'ndjson'
-        ? ndjsonRows(source, decoded(chunks))
+        ? ndjsonRows(source, chunks)
         : jsonArrayRows(source, decoded(chunks))
   return { format, compressed, size, bytesRead: opened.bytesRead, rows, bytes: chunks }
 }
