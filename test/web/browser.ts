@@ -13,6 +13,7 @@ import { parseConfig } from '../../src/config.js'
 import { createContext, type Context } from '../../src/context.js'
 import { createUser, setPassword } from '../../src/engine/access/users.js'
 import { runDemo } from '../../src/engine/demo/run-demo.js'
+import { ingestRecords } from '../../src/engine/ingest/index.js'
 import { setTarget } from '../../src/engine/targets/set-target.js'
 import { openAction } from '../../src/engine/actions/corrective-actions.js'
 import { drawSample } from '../../src/engine/sampling/draw-sample.js'
@@ -115,14 +116,36 @@ export async function startDemoServer(decisions = 3000): Promise<DemoServer> {
     ctx.clock.now(),
   )
 
-  // The most recent human error found by a QA audit: its moderator becomes a user who can dispute.
-  const { rows } = await sql<{ actorId: string; decisionId: string }>`
-    select d.actor_id as "actorId", d.decision_id as "decisionId"
-    from audits a join decisions d using (decision_id)
-    where a.kind = 'qa' and a.outcome <> 'correct' and d.actor_type = 'human'
-    order by a.audited_at desc limit 1`.execute(database.db)
+  // A human decision not audited yet gets a QA audit that found an error, dated a day before the
+  // real clock (the demo's audits are weeks old, past any dispute window): its moderator becomes a
+  // user who can dispute it, in the browser and on the server, whatever the date of the run.
+  const { rows } = await sql<{ actorId: string; decisionId: string; action: string }>`
+    select d.actor_id as "actorId", d.decision_id as "decisionId", d.action
+    from decisions d
+    where d.actor_type = 'human' and d.action <> 'no_action'
+      and not exists (select 1 from audits a where a.decision_id = d.decision_id)
+    order by d.decided_at desc, d.decision_id limit 1`.execute(database.db)
   const found = rows[0]
-  if (found === undefined) throw new Error('the demo store has no audited error to dispute')
+  if (found === undefined) throw new Error('the demo store has no unaudited human decision')
+  const audited = await ingestRecords(database, 'audits', [
+    {
+      source: 'e2e',
+      line: 1,
+      raw: {
+        audit_id: 'e2e-disputable',
+        decision_id: found.decisionId,
+        auditor_id: 'auditor-1',
+        audited_at: new Date(ctx.clock.now().getTime() - 86_400_000).toISOString(),
+        policy: 'none',
+        action: 'no_action',
+        severity: 'major',
+        kind: 'qa',
+        comment: 'No violation: over-enforced.',
+      },
+    },
+  ])
+  if (audited.inserted !== 1)
+    throw new Error(`the e2e audit was not stored: ${JSON.stringify(audited.rejects)}`)
   const existing = await sql<{
     n: number
   }>`select count(*)::int as n from users where user_id = ${found.actorId}`.execute(database.db)
