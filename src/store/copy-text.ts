@@ -3,7 +3,7 @@
  * `\N` for null, backslash escapes), fed in chunks that may end anywhere: inside a field, inside
  * an escape, inside a multi-byte character. Rows are handed over as byte ranges of the chunk,
  * with a hash of each field's raw bytes, so that a caller can recognise values it has seen
- * before without making a string (src/engine/metrics/byte-index.ts). One pass over the bytes:
+ * before without making a string (src/engine/byte-index.ts). One pass over the bytes:
  * about 2 ns a byte.
  */
 

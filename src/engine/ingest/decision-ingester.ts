@@ -15,7 +15,9 @@
  */
 import type { FieldIssue } from '../../domain/errors.js'
 import { fastValidateDecision } from '../../domain/fast-validate-decision.js'
+import { hashCopyField } from '../../store/copy-text.js'
 import type { RawConnection } from '../../store/db.js'
+import { ByteIndex } from '../byte-index.js'
 import {
   addScopeSketches,
   addVolumeRollups,
@@ -25,7 +27,6 @@ import {
   insertDecisionsIgnoringDuplicates,
 } from '../../store/ingest-store.js'
 import type { StreamingPlan } from '../sampling/draw-streaming.js'
-import { ByteSet } from './byte-set.js'
 import { CopyBuffer } from './copy-buffer.js'
 import { CopyRowIds } from './copy-row-ids.js'
 import {
@@ -83,19 +84,28 @@ export function createDecisionIngester(
    * transaction never inserts an id the one before (still open on the other connection) inserts
    * later, which would make that one wait for this one's commit, which waits for it.
    */
-  let currentIds = new ByteSet()
-  let previousIds: ByteSet | undefined
+  let currentIds = new ByteIndex()
+  let previousIds: ByteIndex | undefined
   /** The two sets take turns (cleared, not reallocated: their memory is sized by now). */
   const nextTransactionIds = () => {
     if (!concurrent) return
-    const emptied = previousIds ?? new ByteSet()
+    const emptied = previousIds ?? new ByteIndex()
     emptied.clear()
     previousIds = currentIds
     currentIds = emptied
   }
   /** False (the row is a duplicate) when an id is in this transaction or the one before. */
-  const takeId = (bytes: Uint8Array, s: number, e: number): boolean =>
-    !concurrent || (previousIds?.has(bytes, s, e) !== true && currentIds.add(bytes, s, e))
+  const takeId = (bytes: Uint8Array, s: number, e: number): boolean => {
+    if (!concurrent) return true
+    const hash = hashCopyField(bytes, s, e)
+    if (
+      (previousIds !== undefined && previousIds.get(bytes, s, e, hash) >= 0) ||
+      currentIds.get(bytes, s, e, hash) >= 0
+    )
+      return false
+    currentIds.add(bytes, s, e, hash, 0)
+    return true
+  }
   const accepts = (policy: string, action: string) =>
     taxonomy.index.policies.has(policy) && taxonomy.index.actions.has(action)
   let rollup = new TransactionRollup(accepts)
@@ -298,7 +308,7 @@ export function createDecisionIngester(
       nextTransactionIds()
       if (concurrent) {
         const idBytes = Buffer.from(chunk.ids.idOf(0), 'utf8')
-        currentIds.add(idBytes, 0, idBytes.length)
+        currentIds.add(idBytes, 0, idBytes.length, hashCopyField(idBytes, 0, idBytes.length), 0)
       }
       lastRowStart = 0
       push(rollup.cellOfKey(key), handleTime)

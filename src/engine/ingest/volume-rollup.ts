@@ -11,11 +11,13 @@
  * field value, per cell and per (cell, bucket) touched by the transaction, not per row.
  */
 import { quantileSketchBucket } from '../../stats/sketch/index.js'
+import { hashCopyField } from '../../store/copy-text.js'
 import type {
   RollupKeyColumns,
   ScopeSketchRows,
   VolumeRollupRows,
 } from '../../store/ingest-store.js'
+import { ByteIndex } from '../byte-index.js'
 
 /** Relative accuracy of the handle-time sketch (DDSketch α); every stored bucket must use the same. */
 export const HANDLE_TIME_SKETCH_ACCURACY = 0.01
@@ -56,67 +58,24 @@ function doubled<T extends Int32Array | Float64Array | Uint8Array>(
  * once per distinct value.
  */
 class FieldCodes {
-  private pool = new Uint8Array(1 << 12)
-  private used = 0
-  private starts = new Int32Array(64)
-  private lengths = new Int32Array(64)
-  private hashes = new Int32Array(64)
-  /** Open addressing, linear probing: code + 1, 0 when free. */
-  private slots = new Int32Array(256)
+  private readonly index = new ByteIndex()
   private readonly texts: string[] = []
 
   /** The code of the value whose bytes are bytes[s, e), created when new. */
   code(bytes: Uint8Array, s: number, e: number): number {
-    const n = e - s
-    let h = FNV_OFFSET ^ n
-    for (let i = s; i < e; i++) h = Math.imul(h ^ (bytes[i] as number), FNV_PRIME)
-    h ^= h >>> 16
-    const mask = this.slots.length - 1
-    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot] as number
-      if (entry === 0) return this.create(bytes, s, e, h, slot)
-      const code = entry - 1
-      if (this.hashes[code] === h && this.lengths[code] === n) {
-        const at = (this.starts[code] as number) - s
-        let i = s
-        while (i < e && this.pool[at + i] === bytes[i]) i++
-        if (i === e) return code
-      }
+    const hash = hashCopyField(bytes, s, e)
+    let code = this.index.get(bytes, s, e, hash)
+    if (code < 0) {
+      code = this.texts.length
+      this.index.add(bytes, s, e, hash, code)
+      this.texts.push(Buffer.from(bytes.buffer, bytes.byteOffset + s, e - s).toString('utf8'))
     }
+    return code
   }
 
   /** The value of a code. */
   text(code: number): string {
     return this.texts[code] as string
-  }
-
-  private create(bytes: Uint8Array, s: number, e: number, hash: number, slot: number): number {
-    const code = this.texts.length
-    if (code >= this.starts.length) {
-      this.starts = doubled(this.starts)
-      this.lengths = doubled(this.lengths)
-      this.hashes = doubled(this.hashes)
-    }
-    if (this.used + (e - s) > this.pool.length)
-      this.pool = doubled(this.pool, Math.max(this.pool.length * 2, this.used + (e - s)))
-    this.pool.set(bytes.subarray(s, e), this.used)
-    this.starts[code] = this.used
-    this.lengths[code] = e - s
-    this.hashes[code] = hash
-    this.used += e - s
-    this.texts.push(Buffer.from(bytes.buffer, bytes.byteOffset + s, e - s).toString('utf8'))
-    this.slots[slot] = code + 1
-    if (this.texts.length * 2 > this.slots.length) {
-      const slots = new Int32Array(this.slots.length * 2)
-      const m = slots.length - 1
-      for (let c = 0; c < this.texts.length; c++) {
-        let at = (this.hashes[c] as number) & m
-        while (slots[at] !== 0) at = (at + 1) & m
-        slots[at] = c + 1
-      }
-      this.slots = slots
-    }
-    return code
   }
 }
 

@@ -26,7 +26,7 @@ import {
   readVerdictFactChanges,
   type FactColumn,
 } from '../../store/verdict-facts-store.js'
-import { ByteIndex } from './byte-index.js'
+import { ByteIndex } from '../byte-index.js'
 
 /** Distinct values of a text column; code 0 is null. */
 export class Dictionary {

@@ -3,7 +3,8 @@
  * caller's buffer: no string is made to find a key, and the map keeps its own copy of each key
  * (in one growing byte array), so the caller's buffer may be reused. Open addressing with linear
  * probing, at most half full; the caller supplies each key's 32-bit hash (the same function for
- * every key, e.g. `hashCopyField`), which is mixed again to pick a slot.
+ * every key, e.g. `hashCopyField`), which is mixed again to pick a slot. Used for the metric
+ * engine's dictionaries and for ingest's roll-up field codes and transaction id sets.
  *
  * Memory: about 20–30 bytes per key (entry arrays and slots, grown by doubling) plus its bytes.
  */
@@ -20,6 +21,13 @@ export class ByteIndex {
 
   /** Entries below this one are in `slots`; later ones were appended and wait for the next look-up. */
   private indexed = 0
+
+  /** Empties the map, keeping its memory for the keys to come. */
+  clear(): void {
+    this.slots.fill(0)
+    this.size = 0
+    this.indexed = 0
+  }
 
   /** The value of the key `bytes[start, end)`, or -1 when it is absent. */
   get(bytes: Uint8Array, start: number, end: number, hash: number): number {

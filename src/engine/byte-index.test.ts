@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { hashCopyField } from '../../store/copy-text.js'
+import { hashCopyField } from '../store/copy-text.js'
 import { ByteIndex } from './byte-index.js'
 
 const bytesOf = (key: string) => Buffer.from(key)
@@ -84,5 +84,22 @@ describe('ByteIndex', () => {
     const bytes = bytesOf('new')
     index.add(bytes, 0, bytes.length, hashOf(bytes), 100_000)
     expect(find(index, 'new')).toBe(100_000)
+  })
+})
+
+describe('ByteIndex.clear', () => {
+  it('empties the map, which then takes keys again', () => {
+    const index = new ByteIndex()
+    const key = (i: number) => bytesOf(`id-${i}`)
+    for (let i = 0; i < 5000; i++) index.add(key(i), 0, key(i).length, hashOf(key(i)), i)
+    index.clear()
+    expect(index.size).toBe(0)
+    expect(find(index, 'id-1')).toBe(-1)
+    for (let i = 2500; i < 7500; i++) {
+      expect(find(index, `id-${i}`)).toBe(-1)
+      index.add(key(i), 0, key(i).length, hashOf(key(i)), i)
+    }
+    expect(find(index, 'id-7499')).toBe(7499)
+    expect(find(index, 'id-10')).toBe(-1)
   })
 })
